@@ -1,0 +1,66 @@
+"""`scim-conformance cleanup LEDGER`: finish the cleanup of an interrupted run.
+
+Only what the ledger names is touched: resources that run created and did not remove.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from conformance.commands.run import add_arguments as add_run_arguments
+from conformance.commands.run import options_from
+from conformance.errors import ConfigError, TargetUnavailable
+from conformance.ledger import read_ledger
+from conformance.run import cleanup, open_run
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ledger", type=Path, help="ledger.jsonl of the run to clean up")
+    add_run_arguments(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    if not args.ledger.is_file():
+        print(f"scim-conformance: no ledger at {args.ledger}", file=sys.stderr)
+        return 2
+    try:
+        pending = [
+            entry
+            for entry in read_ledger(args.ledger).values()
+            if entry["state"] in ("created", "cleanup-failed")
+        ]
+    except (ValueError, KeyError) as exc:
+        print(f"scim-conformance: {args.ledger} is not a ledger: {exc}", file=sys.stderr)
+        return 2
+    if not pending:
+        print("nothing to clean up")
+        return 0
+    if not args.target:
+        print("scim-conformance: cleanup needs --target (the run's target)", file=sys.stderr)
+        return 2
+    try:
+        context = open_run(options_from(args))
+    except ConfigError as exc:
+        print(f"scim-conformance: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except TargetUnavailable as exc:
+        print(f"scim-conformance: {exc}", file=sys.stderr)
+        return 3
+    try:
+        for entry in pending:
+            context.ledger.created(
+                entry["resource_type"],
+                entry["id"],
+                location=entry.get("location", ""),
+                name=entry.get("name", ""),
+                check="cleanup",
+            )
+        cleanup(context)
+    finally:
+        context.close()
+    for entry in context.ledger.entries.values():
+        print(f"{entry.state:<15} {entry.resource_type}/{entry.id} {entry.name}")
+    failed = [e for e in context.ledger.entries.values() if e.state == "cleanup-failed"]
+    return 1 if failed else 0
