@@ -45,6 +45,7 @@ class Profile:
 
 
 _TUPLE_FIELDS = {"resource_types", "dialects"}
+DIALECTS = ("entra", "entra-2020", "okta")
 
 
 def load_profile(name_or_path: str | None) -> Profile:
@@ -102,5 +103,10 @@ def _validate(profile: Profile) -> None:
         raise ConfigError(f"{where}: username_max_length must be an integer >= 16")
     if not isinstance(profile.user_budget, int) or profile.user_budget < 1:
         raise ConfigError(f"{where}: user_budget must be a positive integer")
+    unknown = sorted(set(profile.dialects) - set(DIALECTS))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown dialect(s) {', '.join(unknown)} (known: {', '.join(DIALECTS)})"
+        )
     if not isinstance(profile.required_extensions, dict):
         raise ConfigError(f"{where}: required_extensions must be a table of tables")
