@@ -1,0 +1,457 @@
+"""One black-box probe per sandbox fault: True when the defect is observed.
+
+A probe talks HTTP to a sandbox like any client would. The fault tests run each probe twice:
+on a clean sandbox it must see nothing, on the faulted one it must see the defect.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from sandbox_helpers import (
+    ENTERPRISE,
+    ERROR,
+    GROUP,
+    USER,
+    Scim,
+    raw_client,
+    user_name,
+)
+
+Probe = Callable[[Scim], bool]
+PROBES: dict[str, Probe] = {}
+
+START_OPTIONS: dict[str, dict[str, Any]] = {"token-expiry-ignored": {"token_lifetime": 1}}
+"""Extra start_sandbox arguments a probe needs, for both the clean and the faulted server."""
+
+
+def probe(name: str) -> Callable[[Probe], Probe]:
+    def register(function: Probe) -> Probe:
+        PROBES[name] = function
+        return function
+
+    return register
+
+
+def _is_scim_error(response: httpx.Response) -> bool:
+    try:
+        document = response.json()
+    except ValueError:
+        return False
+    return isinstance(document, dict) and ERROR in (document.get("schemas") or [])
+
+
+# -- discovery -----------------------------------------------------------------------------
+
+
+@probe("spc-missing-schemas")
+def _(scim: Scim) -> bool:
+    document = scim.get("/ServiceProviderConfig").json()
+    return "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig" not in (
+        document.get("schemas") or []
+    )
+
+
+@probe("resourcetype-unknown-schema")
+def _(scim: Scim) -> bool:
+    served = {schema["id"] for schema in scim.get("/Schemas").json()["Resources"]}
+    named = {
+        extension["schema"]
+        for resource_type in scim.get("/ResourceTypes").json()["Resources"]
+        for extension in resource_type.get("schemaExtensions") or []
+    }
+    return not named <= served
+
+
+@probe("schema-username-optional")
+def _(scim: Scim) -> bool:
+    schema = scim.get(f"/Schemas/{USER}").json()
+    user_name_attribute = next(a for a in schema["attributes"] if a["name"] == "userName")
+    return user_name_attribute.get("required") is not True
+
+
+@probe("discovery-html-content-type")
+def _(scim: Scim) -> bool:
+    response = scim.get("/ServiceProviderConfig", headers={"Accept": "application/scim+json"})
+    media_type = response.headers.get("content-type", "").split(";")[0].strip()
+    return media_type not in ("application/scim+json", "application/json")
+
+
+# -- create and read -----------------------------------------------------------------------
+
+
+@probe("create-location-missing")
+def _(scim: Scim) -> bool:
+    response = scim.post("/Users", {"schemas": [USER], "userName": user_name()})
+    assert response.status_code == 201
+    return response.headers.get("location") != response.json()["meta"]["location"]
+
+
+@probe("create-duplicate-accepted")
+def _(scim: Scim) -> bool:
+    name = user_name()
+    scim.create_user(name)
+    again = scim.post("/Users", {"schemas": [USER], "userName": name.upper()})
+    return again.status_code != 409
+
+
+@probe("read-password-returned")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(password="t1meMa$heen")
+    listed = scim.search(filter=f'userName eq "{created["userName"]}"')["Resources"]
+    return "password" in scim.user(created["id"]) or any("password" in r for r in listed)
+
+
+@probe("read-id-missing")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    return not scim.get(f"/Users/{created['id']}").json().get("id")
+
+
+@probe("read-meta-missing")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    return "meta" not in scim.user(created["id"])
+
+
+@probe("not-found-not-scim-error")
+def _(scim: Scim) -> bool:
+    response = scim.get("/Users/no-such-user-id")
+    assert response.status_code == 404
+    return not _is_scim_error(response)
+
+
+@probe("username-addressing-broken")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    return scim.get(f"/Users/{quote(created['userName'])}").status_code != 200
+
+
+# -- replace -----------------------------------------------------------------------------------
+
+
+@probe("put-resets-created")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    time.sleep(0.01)
+    replaced = scim.put(
+        f"/Users/{created['id']}",
+        {"schemas": [USER], "userName": created["userName"], "displayName": "after"},
+    )
+    assert replaced.status_code == 200
+    return scim.user(created["id"])["meta"]["created"] != created["meta"]["created"]
+
+
+@probe("put-creates-unknown")
+def _(scim: Scim) -> bool:
+    response = scim.put("/Users/unknown-id-42", {"schemas": [USER], "userName": user_name()})
+    return response.status_code != 404
+
+
+# -- patch -------------------------------------------------------------------------------------
+
+
+@probe("patch-remove-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="to remove")
+    response = scim.patch(f"/Users/{created['id']}", {"op": "remove", "path": "displayName"})
+    assert response.status_code in (200, 204)
+    return "displayName" in scim.user(created["id"])
+
+
+@probe("patch-valuepath-truncates")
+def _(scim: Scim) -> bool:
+    emails = [{"value": "w@ex.com", "type": "work"}, {"value": "h@ex.com", "type": "home"}]
+    created = scim.create_user(emails=emails)
+    op = {"op": "replace", "path": 'emails[type eq "work"].value', "value": "w2@ex.com"}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    found = {(e.get("type"), e.get("value")) for e in scim.user(created["id"])["emails"]}
+    return found != {("work", "w2@ex.com"), ("home", "h@ex.com")}
+
+
+@probe("patch-not-atomic")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before", emails=[{"value": "w@ex.com", "type": "work"}])
+    response = scim.patch(
+        f"/Users/{created['id']}",
+        {"op": "replace", "path": "displayName", "value": "after"},
+        {"op": "replace", "path": 'emails[type eq "nope"].value', "value": "x@ex.com"},
+    )
+    assert response.status_code == 400
+    return scim.user(created["id"]).get("displayName") != "before"
+
+
+@probe("patch-pathless-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    response = scim.patch(
+        f"/Users/{created['id']}", {"op": "replace", "value": {"displayName": "X"}}
+    )
+    assert response.status_code in (200, 204)
+    return scim.user(created["id"]).get("displayName") != "X"
+
+
+@probe("entra-op-case-rejected")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    op = {"op": "Replace", "path": "displayName", "value": "after"}
+    response = scim.patch(f"/Users/{created['id']}", op)
+    return response.status_code >= 400 or scim.user(created["id"]).get("displayName") != "after"
+
+
+@probe("entra-string-boolean-rejected")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(active=True)
+    op = {"op": "Replace", "path": "active", "value": "False"}
+    response = scim.patch(f"/Users/{created['id']}", op)
+    return response.status_code >= 400 or scim.user(created["id"]).get("active") is not False
+
+
+@probe("entra-dotted-keys-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(name={"givenName": "Before"})
+    value = {"name.givenName": "After", f"{ENTERPRISE}:employeeNumber": "42"}
+    response = scim.patch(f"/Users/{created['id']}", {"op": "replace", "value": value})
+    found = scim.user(created["id"])
+    return (
+        response.status_code >= 400
+        or found.get("name", {}).get("givenName") != "After"
+        or found.get(ENTERPRISE, {}).get("employeeNumber") != "42"
+    )
+
+
+@probe("patch-urn-path-rejected")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    op = {"op": "add", "path": f"{ENTERPRISE}:employeeNumber", "value": "42"}
+    response = scim.patch(f"/Users/{created['id']}", op)
+    found = scim.user(created["id"])
+    return response.status_code >= 400 or found.get(ENTERPRISE, {}).get("employeeNumber") != "42"
+
+
+# -- delete ------------------------------------------------------------------------------------
+
+
+@probe("delete-still-readable")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    assert scim.delete(f"/Users/{created['id']}").status_code == 204
+    listed = scim.search(filter=f'userName eq "{created["userName"]}"')["totalResults"]
+    return scim.get(f"/Users/{created['id']}").status_code != 404 or listed != 0
+
+
+@probe("delete-removes")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    assert scim.delete(f"/Users/{created['id']}").status_code == 204
+    response = scim.get(f"/Users/{created['id']}")
+    return response.status_code != 200 or response.json().get("active") is not False
+
+
+@probe("deactivated-hidden")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    assert scim.delete(f"/Users/{created['id']}").status_code == 204
+    found = scim.search(filter=f'userName eq "{created["userName"]}"')
+    return found["totalResults"] != 1 or len(found.get("Resources") or []) != 1
+
+
+# -- filter, paging, sort ----------------------------------------------------------------------
+
+
+@probe("filter-ignored")
+def _(scim: Scim) -> bool:
+    wanted = scim.create_user()
+    scim.create_user()
+    found = scim.search(filter=f'userName eq "{wanted["userName"]}"')
+    return [r["id"] for r in found.get("Resources") or []] != [wanted["id"]]
+
+
+@probe("filter-case-sensitive")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(user_name("MiXed"))
+    found = scim.search(filter=f'userName co "{created["userName"].upper()}"')
+    return [r["id"] for r in found.get("Resources") or []] != [created["id"]]
+
+
+@probe("filter-invalid-500")
+def _(scim: Scim) -> bool:
+    response = scim.get("/Users", params={"filter": "userName eq"})
+    return response.status_code != 400 or response.json().get("scimType") != "invalidFilter"
+
+
+def _three_users(scim: Scim) -> list[str]:
+    return [scim.create_user(user_name(stem))["id"] for stem in ("m", "c", "x")]
+
+
+@probe("paging-zero-based")
+def _(scim: Scim) -> bool:
+    _three_users(scim)
+    everything = [r["id"] for r in scim.search()["Resources"]]
+    first = scim.search(startIndex=1, count=1)["Resources"]
+    return [r["id"] for r in first] != everything[:1]
+
+
+@probe("paging-count-ignored")
+def _(scim: Scim) -> bool:
+    _three_users(scim)
+    return len(scim.search(count=1).get("Resources") or []) > 1
+
+
+@probe("paging-total-wrong")
+def _(scim: Scim) -> bool:
+    _three_users(scim)
+    return scim.search(count=1)["totalResults"] != 3
+
+
+@probe("sort-ignored")
+def _(scim: Scim) -> bool:
+    _three_users(scim)
+    ascending = [r["userName"] for r in scim.search(sortBy="userName")["Resources"]]
+    descending = [
+        r["userName"] for r in scim.search(sortBy="userName", sortOrder="descending")["Resources"]
+    ]
+    return ascending != sorted(ascending) or descending != sorted(descending, reverse=True)
+
+
+# -- projection, etag, errors ------------------------------------------------------------------
+
+
+@probe("attributes-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="Shown")
+    found = scim.get(f"/Users/{created['id']}", params={"attributes": "userName"}).json()
+    return "displayName" in found
+
+
+@probe("excluded-attributes-removes-id")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    found = scim.get(f"/Users/{created['id']}", params={"excludedAttributes": "id"}).json()
+    return found.get("id") != created["id"]
+
+
+@probe("etag-if-match-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    op = {"op": "replace", "path": "displayName", "value": "after"}
+    response = scim.patch(f"/Users/{created['id']}", op, headers={"If-Match": 'W/"stale"'})
+    return response.status_code != 412
+
+
+@probe("etag-header-missing")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    response = scim.get(f"/Users/{created['id']}")
+    return response.headers.get("etag") != response.json()["meta"]["version"]
+
+
+@probe("error-status-integer")
+def _(scim: Scim) -> bool:
+    return not isinstance(scim.get("/Users/no-such-user-id").json().get("status"), str)
+
+
+# -- extension ---------------------------------------------------------------------------------
+
+
+@probe("extension-dropped-on-put")
+def _(scim: Scim) -> bool:
+    extension = {"employeeNumber": "701984", "department": "Tour Operations"}
+    created = scim.create_user(**{ENTERPRISE: extension})
+    replacement = {
+        "schemas": [USER, ENTERPRISE],
+        "userName": created["userName"],
+        ENTERPRISE: {**extension, "department": "Theme Park"},
+    }
+    assert scim.put(f"/Users/{created['id']}", replacement).status_code == 200
+    return scim.user(created["id"]).get(ENTERPRISE) != replacement[ENTERPRISE]
+
+
+@probe("extension-not-advertised")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(**{ENTERPRISE: {"employeeNumber": "1"}})
+    resource_type = scim.get("/ResourceTypes/User").json()
+    allowed = {resource_type["schema"]} | {
+        extension["schema"] for extension in resource_type.get("schemaExtensions") or []
+    }
+    return not set(scim.user(created["id"])["schemas"]) <= allowed
+
+
+# -- security ----------------------------------------------------------------------------------
+
+
+@probe("auth-not-enforced")
+def _(scim: Scim) -> bool:
+    url = scim.server.base_url + "/Users"
+    with raw_client() as http:
+        anonymous = http.get(url)
+        wrong = http.get(url, headers={"Authorization": "Bearer not-the-token"})
+    return anonymous.status_code != 401 or wrong.status_code != 401
+
+
+@probe("www-authenticate-missing")
+def _(scim: Scim) -> bool:
+    with raw_client() as http:
+        response = http.get(scim.server.base_url + "/Users")
+    assert response.status_code == 401
+    return not response.headers.get("www-authenticate")
+
+
+@probe("token-expiry-ignored")
+def _(scim: Scim) -> bool:
+    server = scim.server
+    with raw_client() as http:
+        issued = http.post(
+            server.token_url,
+            auth=(server.client_id, server.client_secret),
+            data={"grant_type": "client_credentials", "scope": "api"},
+        ).json()
+        assert issued["expires_in"] == 1
+        time.sleep(1.1)
+        headers = {"Authorization": f"Bearer {issued['access_token']}"}
+        return http.get(server.base_url + "/Users", headers=headers).status_code != 401
+
+
+# -- integrity ---------------------------------------------------------------------------------
+
+
+@probe("non-ascii-mangled")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="Zoë Ångström 山田")
+    return scim.user(created["id"]).get("displayName") != "Zoë Ångström 山田"
+
+
+@probe("case-exact-altered")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(externalId="MiXeD-701984")
+    return scim.user(created["id"]).get("externalId") != "MiXeD-701984"
+
+
+# -- groups and bulk ---------------------------------------------------------------------------
+
+
+@probe("group-displayname-optional")
+def _(scim: Scim) -> bool:
+    return scim.post("/Groups", {"schemas": [GROUP]}).status_code != 400
+
+
+@probe("bulk-bulkid-missing")
+def _(scim: Scim) -> bool:
+    bulk = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+        "Operations": [
+            {
+                "method": "POST",
+                "path": "/Users",
+                "bulkId": "qwerty",
+                "data": {"schemas": [USER], "userName": user_name()},
+            }
+        ],
+    }
+    response = scim.post("/Bulk", bulk)
+    assert response.status_code == 200
+    return response.json()["Operations"][0].get("bulkId") != "qwerty"
