@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "list the requirement catalogue",
     ),
     "cleanup": ("conformance.commands.cleanup", "remove what an earlier run left behind"),
+    "report": ("conformance.commands.report", "rebuild the HTML/PDF report from a results.json"),
+    "baseline": ("conformance.commands.baseline", "write a baseline of accepted deviations"),
+    "diff": ("conformance.commands.diff", "show what changed between two results.json files"),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from conformance.results import CheckResult, RunResults
 
@@ -18,6 +19,8 @@ def write_junit(results: RunResults, path: Path) -> None:
     for check in results.checks:
         by_area[check.area or check.id.split("/", 1)[0]].append(check)
     root = ET.Element("testsuites", name="scim-conformance")
+    gate = results.meta.get("gate") or {}
+    baseline = _baseline_marks(gate) if gate.get("baseline") else {}
     for area, checks in sorted(by_area.items()):
         suite = ET.SubElement(
             root,
@@ -30,13 +33,21 @@ def write_junit(results: RunResults, path: Path) -> None:
             time=f"{sum(c.duration_ms for c in checks) / 1000:.3f}",
         )
         for check in checks:
-            _testcase(suite, area, check)
+            _testcase(suite, area, check, baseline.get(check.id))
     tree = ET.ElementTree(root)
     ET.indent(tree)
     tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
-def _testcase(suite: ET.Element, area: str, check: CheckResult) -> None:
+def _baseline_marks(gate: dict[str, Any]) -> dict[str, str]:
+    """check id -> `accepted` / `new` / `fixed`, when the run was gated on a baseline."""
+    marks: dict[str, str] = {}
+    for kind in ("accepted", "new", "fixed"):
+        marks.update(dict.fromkeys(gate.get(kind) or [], kind))
+    return marks
+
+
+def _testcase(suite: ET.Element, area: str, check: CheckResult, baseline: str | None) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -50,6 +61,7 @@ def _testcase(suite: ET.Element, area: str, check: CheckResult) -> None:
         ("level", check.level),
         ("outcome", check.outcome),
         ("statement", check.statement),
+        *([("baseline", baseline)] if baseline else []),
     ):
         ET.SubElement(properties, "property", name=name, value=value)
     headline = check.message.splitlines()[0] if check.message else ""
