@@ -59,6 +59,16 @@ class ClientCredentialsAuth(httpx.Auth):
         self._expires_at = 0.0
         self.tokens_fetched = 0
 
+    def renewed(self) -> ClientCredentialsAuth:
+        """The same client without its cached token: its first request fetches a new one."""
+        return ClientCredentialsAuth(
+            self.token_url,
+            self._client_id,
+            self._client_secret,
+            scope=self._scope,
+            redactor=self._redactor,
+        )
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self._token is None or time.monotonic() >= self._expires_at:
             yield from self._refresh()
@@ -77,7 +87,6 @@ class ClientCredentialsAuth(httpx.Auth):
             "POST",
             self.token_url,
             data=form,
-            auth=None,
             headers={
                 "Authorization": basic_header(self._client_id, self._client_secret),
                 "Accept": "application/json",

@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TextIO
 
+from conformance.report.baseline import Gate
 from conformance.results import OUTCOMES, RunResults
 from conformance.run import RunContext
 
@@ -38,13 +39,16 @@ def print_summary(results: RunResults, output_dir: Path, out: TextIO = sys.stdou
     for key in sorted(table):
         print(f"{key:<28}" + "".join(f"{table[key][o]:>9}" for o in OUTCOMES), file=out)
     recap = [c for c in results.checks if c.outcome in ("failed", "warning", "error")]
+    gate = results.meta.get("gate") or {}
+    accepted = set(gate.get("accepted") or []) if gate.get("baseline") else set()
     if recap:
         print("", file=out)
         for check in sorted(recap, key=lambda c: ("failed", "error", "warning").index(c.outcome)):
             headline = check.message.splitlines()[0] if check.message else ""
+            known = "  (accepted: baseline)" if check.id in accepted else ""
             print(
                 f"{_MARKS[check.outcome]} {check.id}  [{check.requirement} {check.level}]  "
-                f"{headline}",
+                f"{headline}{known}",
                 file=out,
             )
     summary = results.summary()
@@ -61,5 +65,24 @@ def print_summary(results: RunResults, output_dir: Path, out: TextIO = sys.stdou
     print(
         f"{summary['total']} checks: {summary['passed']} passed, {summary['failed']} failed, "
         f"{summary['warning']} warnings, {summary['skipped']} skipped, {summary['error']} errors",
+        file=out,
+    )
+
+
+def print_gate(gate: Gate, out: TextIO = sys.stdout) -> None:
+    """With a baseline: which failures are new (they fail the run), accepted, or fixed."""
+    if not gate.baseline:
+        return
+    for check_id in gate.new:
+        print(f"NEW    {_MARKS['failed']} {check_id}", file=out)
+    for check_id in gate.fixed:
+        print(f"FIXED  {_MARKS['passed']} {check_id}  (in the baseline, now passing)", file=out)
+    for check_id in gate.not_evaluated:
+        print(f"UNSEEN - {check_id}  (in the baseline, not judged in this run)", file=out)
+    verdict = "passed" if gate.passed else "failed"
+    print(
+        f"baseline {gate.baseline.get('path')}: gate {verdict} at --fail-on {gate.fail_on}: "
+        f"{len(gate.new)} new failures, {len(gate.accepted)} accepted deviations, "
+        f"{len(gate.fixed)} fixed",
         file=out,
     )

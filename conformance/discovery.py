@@ -29,13 +29,25 @@ class ResourceTypeInfo:
     endpoint: str
     schema: str
     extensions: dict[str, bool] = field(default_factory=dict)
+    base_url: str = field(default="", compare=False, repr=False)
+    """The target's base URL, to read an endpoint given as an absolute URL under it."""
 
     @property
     def path(self) -> str:
-        """The endpoint as a path relative to the base URL (`/Users`)."""
-        endpoint = self.endpoint
-        if endpoint.startswith(("http://", "https://")):
-            endpoint = "/" + endpoint.split("://", 1)[1].split("/", 1)[1].split("/")[-1]
+        """The endpoint as a path relative to the base URL (`/Users`).
+
+        RFC 7643 §6 asks for an endpoint relative to the base URL, but some targets publish
+        an absolute URL: under the base URL it is made relative, otherwise its last segment
+        is kept (`https://host/scim/v2/Users/` -> `/Users`).
+        """
+        endpoint = self.endpoint.strip()
+        if endpoint.lower().startswith(("http://", "https://")):
+            base = self.base_url.rstrip("/")
+            if base and endpoint.lower().startswith(base.lower() + "/"):
+                endpoint = endpoint[len(base) :]
+            else:
+                segments = [s for s in endpoint.split("://", 1)[1].split("/")[1:] if s]
+                endpoint = segments[-1] if segments else ""
         return "/" + endpoint.strip("/")
 
 
@@ -47,6 +59,10 @@ class Capabilities:
     resource_types: dict[str, ResourceTypeInfo] = field(default_factory=dict)
     schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    resource_type_documents: list[dict[str, Any]] = field(default_factory=list)
+    """Every ResourceType object listed, malformed ones included (discovery checks them)."""
+    schema_documents: list[dict[str, Any]] = field(default_factory=list)
+    """Every Schema object listed, malformed ones included."""
 
     def feature(self, name: str) -> dict[str, Any]:
         value = self.service_provider_config.get(name)
@@ -73,9 +89,17 @@ class Capabilities:
                 return info
         return None
 
+    def schema(self, schema_id: str) -> dict[str, Any] | None:
+        """A Schema by id; URNs are compared case-insensitively (RFC 7644 §3.10)."""
+        found = self.schemas.get(schema_id)
+        if found is None:
+            wanted = schema_id.lower()
+            found = next((s for i, s in self.schemas.items() if i.lower() == wanted), None)
+        return found
+
     def attribute(self, schema_id: str, path: str) -> dict[str, Any] | None:
         """The definition of `name` or `name.sub` in a schema, matched case-insensitively."""
-        schema = self.schemas.get(schema_id)
+        schema = self.schema(schema_id)
         if not schema:
             return None
         attributes: list[dict[str, Any]] = schema.get("attributes") or []
@@ -122,7 +146,8 @@ def discover(client: ScimClient) -> Capabilities:
     response = client.get("/ResourceTypes")
     if response.status_code == 200:
         for item in list_resources(json_or_none(response)):
-            info = _resource_type(item)
+            capabilities.resource_type_documents.append(item)
+            info = _resource_type(item, client.base_url)
             if info is not None:
                 capabilities.resource_types[info.name] = info
     else:
@@ -130,6 +155,7 @@ def discover(client: ScimClient) -> Capabilities:
     response = client.get("/Schemas")
     if response.status_code == 200:
         for item in list_resources(json_or_none(response)):
+            capabilities.schema_documents.append(item)
             if isinstance(item.get("id"), str):
                 capabilities.schemas[item["id"]] = item
     else:
@@ -137,7 +163,7 @@ def discover(client: ScimClient) -> Capabilities:
     return capabilities
 
 
-def _resource_type(item: dict[str, Any]) -> ResourceTypeInfo | None:
+def _resource_type(item: dict[str, Any], base_url: str = "") -> ResourceTypeInfo | None:
     name, endpoint, schema = item.get("name"), item.get("endpoint"), item.get("schema")
     if not (isinstance(name, str) and isinstance(endpoint, str) and isinstance(schema, str)):
         return None
@@ -146,4 +172,6 @@ def _resource_type(item: dict[str, Any]) -> ResourceTypeInfo | None:
         for ext in item.get("schemaExtensions") or []
         if isinstance(ext, dict) and isinstance(ext.get("schema"), str)
     }
-    return ResourceTypeInfo(name=name, endpoint=endpoint, schema=schema, extensions=extensions)
+    return ResourceTypeInfo(
+        name=name, endpoint=endpoint, schema=schema, extensions=extensions, base_url=base_url
+    )

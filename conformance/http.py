@@ -42,16 +42,28 @@ class ScimClient:
         self.redactor = redactor
         self.evidence = evidence
         self.run_id = run_id
+        # Our own transport, so that its pool can be emptied after a 5xx (see request()).
+        self._transport = httpx.HTTPTransport(verify=verify)
         self._http = httpx.Client(
             auth=auth,
             timeout=timeout,
-            verify=verify,
+            transport=self._transport,
             headers={"Accept": _ACCEPT, "User-Agent": f"scim-conformance/{__version__}"},
         )
         self._seq = 0
 
     def close(self) -> None:
         self._http.close()
+
+    @property
+    def auth(self) -> httpx.Auth | None:
+        """How the run authenticates (a check may renew OAuth credentials to test them)."""
+        return self._http.auth
+
+    @property
+    def has_credentials(self) -> bool:
+        """True when the run authenticates (a run against an open target sends none)."""
+        return self._http.auth is not None
 
     def url(self, path: str) -> str:
         """Absolute URL of a path relative to the base URL; absolute URLs pass through."""
@@ -96,6 +108,10 @@ class ScimClient:
             ) from exc
         elapsed = (time.perf_counter() - started) * 1000
         self._record(response.request, response, elapsed)
+        if response.status_code >= 500:
+            # Some servers (Express's final handler) destroy the socket right after a 5xx
+            # without `Connection: close`; reusing it would turn the next check into an error.
+            self._transport.close()
         return response
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:

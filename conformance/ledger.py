@@ -27,6 +27,8 @@ class LedgerEntry:
     created_at: float
     state: str = "created"  # created | deleted | deactivated | gone | cleanup-failed
     note: str = ""
+    reused: bool = False
+    """A deactivated user of an earlier run, reactivated by this one (not counted as created)."""
 
 
 class Ledger:
@@ -43,16 +45,29 @@ class Ledger:
 
     @property
     def users_created(self) -> int:
-        return sum(1 for e in self.entries.values() if e.resource_type == "User")
+        return sum(1 for e in self.entries.values() if e.resource_type == "User" and not e.reused)
+
+    @property
+    def users_reused(self) -> int:
+        return sum(1 for e in self.entries.values() if e.resource_type == "User" and e.reused)
 
     @property
     def users_left(self) -> int:
         return self.user_budget - self.users_created
 
     def created(
-        self, resource_type: str, id: str, *, location: str, name: str, check: str
+        self,
+        resource_type: str,
+        id: str,
+        *,
+        location: str,
+        name: str,
+        check: str,
+        reused: bool = False,
     ) -> LedgerEntry:
-        entry = LedgerEntry(resource_type, id, location, name, check, time.time())
+        """Record a resource the run created (or, with `reused`, took over from an earlier
+        run): cleanup treats both alike, the budget counts only the created ones."""
+        entry = LedgerEntry(resource_type, id, location, name, check, time.time(), reused=reused)
         with self._lock:
             self.entries[self._key(resource_type, id)] = entry
             self._append({"event": "created", **asdict(entry)})

@@ -21,7 +21,7 @@ from conformance.errors import BudgetExhausted, ConfigError, Nonconformance, Tar
 from conformance.factory import Factory
 from conformance.http import ScimClient
 from conformance.profile import Profile
-from conformance.report import write_all
+from conformance.report import ReportSettings, write_all
 from conformance.results import CheckResult, Outcome, RunResults
 from conformance.run import RunContext, RunOptions, cleanup, open_run
 
@@ -29,6 +29,7 @@ CONTEXT_KEY = pytest.StashKey["RunContext | None"]()
 OPTIONS_KEY = pytest.StashKey[RunOptions]()
 RESULTS_KEY = pytest.StashKey[dict[str, CheckResult]]()
 RUN_KEY = pytest.StashKey["RunResults | None"]()
+REPORT_KEY = pytest.StashKey[ReportSettings]()  # set by `scim-conformance run` (reports, gate)
 
 _FEATURE_SKIP = "not advertised: ServiceProviderConfig {feature}.supported is not true"
 
@@ -157,16 +158,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def scim_run(pytestconfig: pytest.Config) -> RunContext:
     """The run's live context, opened once (by the CLI, or here under plain pytest)."""
-    context = pytestconfig.stash[CONTEXT_KEY]
+    return run_context(pytestconfig)
+
+
+def run_context(config: pytest.Config) -> RunContext:
+    """The run's live context; also for `pytest_generate_tests`, which parametrizes checks
+    by what discovery found (one check per schema, per resource type)."""
+    context = config.stash[CONTEXT_KEY]
     if context is None:
         try:
-            context = open_run(pytestconfig.stash[OPTIONS_KEY])
+            context = open_run(config.stash[OPTIONS_KEY])
         except ConfigError as exc:
             pytest.exit(f"configuration error: {exc}", returncode=2)
         except TargetUnavailable as exc:
             pytest.exit(str(exc), returncode=3)
-        pytestconfig.stash[CONTEXT_KEY] = context
-        pytestconfig.add_cleanup(context.close)
+        config.stash[CONTEXT_KEY] = context
+        config.add_cleanup(context.close)
     return context
 
 
@@ -310,7 +317,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         resources=_resources_summary(context),
     )
     config.stash[RUN_KEY] = results
-    write_all(results, context.output_dir, redactor=context.redactor)
+    write_all(
+        results,
+        context.output_dir,
+        redactor=context.redactor,
+        settings=config.stash.get(REPORT_KEY, None),
+    )
 
 
 def _capabilities_summary(capabilities: Capabilities) -> dict[str, Any]:
@@ -337,10 +349,17 @@ def _resources_summary(context: RunContext) -> dict[str, Any]:
     ledger = context.ledger
     return {
         "users_created": ledger.users_created,
+        "users_reused": ledger.users_reused,
         "user_budget": ledger.user_budget,
         "created": len(ledger.entries),
         "left_behind": [
-            {"resource_type": e.resource_type, "id": e.id, "name": e.name, "state": e.state}
+            {
+                "resource_type": e.resource_type,
+                "id": e.id,
+                "name": e.name,
+                "state": e.state,
+                "reused": e.reused,
+            }
             for e in ledger.left_behind()
         ],
         "ledger": str(context.ledger.path) if context.ledger.path else None,

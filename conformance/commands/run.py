@@ -1,4 +1,4 @@
-"""`scim-conformance run`: open the run, hand it to pytest, print the verdict, pick the exit code."""
+"""`scim-conformance run`: open the run, hand it to pytest, print the verdict and exit code."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 
 from conformance.config import AuthOptions
-from conformance.console import print_header, print_summary
+from conformance.console import print_gate, print_header, print_summary
 from conformance.errors import ConfigError, TargetUnavailable
-from conformance.plugin import RUN_KEY, ProvidedRun
-from conformance.results import RunResults, failing
+from conformance.plugin import REPORT_KEY, RUN_KEY, ProvidedRun
+from conformance.report import ReportSettings
+from conformance.report.baseline import Baseline, BaselineError, Gate
+from conformance.report.html import REPORT_FILE
+from conformance.report.pdf import PDF_FILE, PdfError, find_chromium, html_to_pdf
+from conformance.results import RunResults
 from conformance.run import RunContext, RunOptions, open_run
 
 SUITES_DIR = Path(__file__).resolve().parent.parent / "suites"
@@ -43,6 +47,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--max-users", type=int, metavar="N", help="most users the run may create")
     run.add_argument("--examples", type=int, metavar="N", help="Hypothesis examples per machine")
     run.add_argument("--steps", type=int, metavar="N", help="steps per Hypothesis example")
+    reports = parser.add_argument_group("reports and gating")
+    reports.add_argument("--pdf", action="store_true", help="also print report.html to PDF")
+    reports.add_argument(
+        "--alluredir", metavar="DIR", help="Allure results (default: <output-dir>/allure-results)"
+    )
+    reports.add_argument("--no-allure", action="store_true", help="write no Allure results")
+    reports.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="accepted deviations (from `scim-conformance baseline`): only new failures fail",
+    )
     sandbox = parser.add_argument_group("sandbox (used when no --target is given)")
     sandbox.add_argument("--flavour", choices=("rfc", "bizagi"), help="default: the profile's")
     sandbox.add_argument("--fault", action="append", default=[], metavar="NAME")
@@ -103,10 +118,36 @@ def pytest_args(context: RunContext, *, verbose: bool) -> list[str]:
     return args
 
 
+def report_settings(args: argparse.Namespace) -> ReportSettings:
+    """The report flags, checked before the run starts (a bad baseline is a usage error)."""
+    if args.no_allure and args.alluredir:
+        raise ConfigError("--alluredir and --no-allure contradict each other")
+    baseline = Baseline.read(Path(args.baseline)) if args.baseline else None
+    if args.pdf:
+        find_chromium()
+    if args.alluredir:
+        try:
+            Path(args.alluredir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"--alluredir {args.alluredir}: {exc.strerror}") from None
+    return ReportSettings(
+        allure=not args.no_allure,
+        alluredir=Path(args.alluredir) if args.alluredir else None,
+        baseline=baseline,
+    )
+
+
 class _Capture:
-    """Keeps the RunResults the plugin built, for the summary and the exit code."""
+    """Hands the report settings to the plugin; keeps the RunResults it built."""
 
     results: RunResults | None = None
+
+    def __init__(self, settings: ReportSettings) -> None:
+        self.settings = settings
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[REPORT_KEY] = self.settings
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -115,6 +156,11 @@ class _Capture:
 
 def main(args: argparse.Namespace) -> int:
     try:
+        settings = report_settings(args)
+    except (ConfigError, BaselineError, PdfError) as exc:
+        print(f"scim-conformance: {exc}", file=sys.stderr)
+        return 2
+    try:
         context = open_run(options_from(args))
     except ConfigError as exc:
         print(f"scim-conformance: configuration error: {exc}", file=sys.stderr)
@@ -122,7 +168,7 @@ def main(args: argparse.Namespace) -> int:
     except TargetUnavailable as exc:
         print(f"scim-conformance: {exc}", file=sys.stderr)
         return 3
-    capture = _Capture()
+    capture = _Capture(settings)
     try:
         print_header(context)
         code = pytest.main(
@@ -135,7 +181,22 @@ def main(args: argparse.Namespace) -> int:
         print(f"scim-conformance: the suite did not complete (pytest exit {code})", file=sys.stderr)
         return 4
     print_summary(results, context.output_dir)
-    if failing(results, context.options.fail_on):
+    gate = Gate.from_dict(results.meta["gate"])
+    print_gate(gate)
+    code = exit_code(results, gate)
+    if args.pdf:
+        try:
+            pdf = html_to_pdf(context.output_dir / REPORT_FILE, context.output_dir / PDF_FILE)
+        except PdfError as exc:
+            print(f"scim-conformance: {exc}", file=sys.stderr)
+            return code or 2
+        print(f"pdf: {pdf}")
+    return code
+
+
+def exit_code(results: RunResults, gate: Gate) -> int:
+    """1 for failures the baseline does not accept, 4 if the suite could not judge some."""
+    if not gate.passed:
         return 1
     if any(check.outcome == "error" for check in results.checks):
         return 4
