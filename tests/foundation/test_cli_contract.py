@@ -44,7 +44,10 @@ def html_site() -> Iterator[str]:
 
 def test_wrong_token_exits_3_with_one_line(scim2_server: ExternalServer, tmp_path: Path) -> None:
     run = run_cli(
-        "run", "--target", scim2_server.base_url, output_dir=tmp_path,
+        "run",
+        "--target",
+        scim2_server.base_url,
+        output_dir=tmp_path,
         env={"SCIM_TOKEN": "not-the-token"},
     )
     assert run.returncode == 3
@@ -54,8 +57,9 @@ def test_wrong_token_exits_3_with_one_line(scim2_server: ExternalServer, tmp_pat
 
 
 def test_unreachable_target_exits_3(tmp_path: Path) -> None:
-    run = run_cli("run", "--target", "http://127.0.0.1:9/v2", output_dir=tmp_path,
-                  env={"SCIM_TOKEN": "x"})
+    run = run_cli(
+        "run", "--target", "http://127.0.0.1:9/v2", output_dir=tmp_path, env={"SCIM_TOKEN": "x"}
+    )
     assert run.returncode == 3
     assert "target unreachable" in _one_line(run)
 
@@ -72,10 +76,12 @@ def test_html_target_exits_3(html_site: str, tmp_path: Path) -> None:
         (["--profile", "no-such-profile"], {}, "unknown profile 'no-such-profile'"),
         (["--target", "ftp://example.com/scim"], {}, "must be an http(s) URL"),
         (["--target", "https://user:pw@example.com/scim"], {}, "must not embed credentials"),
-        (["--target", "http://127.0.0.1:9/v2", "--token-env", "NO_SUCH_VAR_X"], {},
-         "NO_SUCH_VAR_X"),
-        (["--target", "http://127.0.0.1:9/v2", "--client-id-env", "A"], {},
-         "--client-secret-env"),
+        (
+            ["--target", "http://127.0.0.1:9/v2", "--token-env", "NO_SUCH_VAR_X"],
+            {},
+            "NO_SUCH_VAR_X",
+        ),
+        (["--target", "http://127.0.0.1:9/v2", "--client-id-env", "A"], {}, "--client-secret-env"),
         (["--fail-on", "sometimes"], {}, "invalid choice"),
     ],
 )
@@ -99,8 +105,13 @@ def test_passing_run_writes_results_and_junit_that_agree(
     scim2_server: ExternalServer, tmp_path: Path
 ) -> None:
     run = run_cli(
-        "run", "--target", scim2_server.base_url, "--select", "discovery",
-        output_dir=tmp_path, env={"SCIM_TOKEN": scim2_server.token},
+        "run",
+        "--target",
+        scim2_server.base_url,
+        "--select",
+        "discovery",
+        output_dir=tmp_path,
+        env={"SCIM_TOKEN": scim2_server.token},
     )
     assert run.returncode == 0, run.stdout + run.stderr
     results = run.results
