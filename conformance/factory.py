@@ -178,7 +178,7 @@ class Factory:
 
     # -- reuse (targets that never delete) -------------------------------------------------
 
-    def reusable_user(self) -> Resource:
+    def reusable_user(self, fallback: Callable[[], Resource] | None = None) -> Resource:
         """A User for checks that change it but do not judge its creation.
 
         Where DELETE only deactivates (Bizagi: users can never be removed), every user a run
@@ -188,14 +188,15 @@ class Factory:
         reactivates it. Only users with the profile's prefix that are inactive are considered,
         so neither real users nor a concurrent run's live users are touched. The user is put
         in the ledger (not counted against the budget), so cleanup deactivates it again and
-        the report lists it as left behind. Elsewhere, or when none is found: a new user.
+        the report lists it as left behind. Elsewhere, or when none is found: `fallback()`
+        (a user the run has anyway, say), else a new user.
         """
         if self.profile.deletes_logically:
             for user_id, name in self._reuse_candidates():
                 resource = self._take_over(user_id, name)
                 if resource is not None:
                     return resource
-        return self.create_user()
+        return fallback() if fallback is not None else self.create_user()
 
     def _reuse_candidates(self) -> Iterator[tuple[str, str]]:
         """(id, userName) of users that earlier runs left behind on this target.
