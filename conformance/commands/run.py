@@ -106,6 +106,9 @@ def pytest_args(context: RunContext, *, verbose: bool) -> list[str]:
         str(SUITES_DIR / "pytest.ini"),
         "-p",
         "no:cacheprovider",
+        # Checks judge with Nonconformance messages, not rewritten asserts; rewriting every
+        # plugin module on each run (no bytecode cache in some environments) costs seconds.
+        "--assert=plain",
         f"--hypothesis-seed={context.seed}",
     ]
     args += (
