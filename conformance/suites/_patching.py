@@ -197,12 +197,17 @@ def _new_user(factory: Factory) -> Resource:
     return factory.create_user(factory.user_payload(factory.username("patch")))
 
 
+def _reused_or_new_user(factory: Factory) -> Resource:
+    """Where DELETE only deactivates (Bizagi), an earlier run's user is taken over first."""
+    return factory.reusable_user(lambda: _new_user(factory))
+
+
 def shared_subject(scim: ScimClient, factory: Factory) -> Subject:
     """The run's PATCH user, created on first use (call from a fixture: a refused POST is
     then an error of the check, not its failure)."""
     user = _SHARED.get(factory)
     if user is None:
-        user = _SHARED[factory] = _new_user(factory)
+        user = _SHARED[factory] = _reused_or_new_user(factory)
     return Subject(scim, factory, user)
 
 
