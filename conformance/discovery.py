@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from conformance.http import ScimClient, json_or_none
 
@@ -48,6 +49,12 @@ class ResourceTypeInfo:
             else:
                 segments = [s for s in endpoint.split("://", 1)[1].split("/")[1:] if s]
                 endpoint = segments[-1] if segments else ""
+        else:
+            # Some publish the path from the server root (django-scim2: `/scim/v2/Users` under
+            # base URL `.../scim/v2`): a path under the base URL's own path is made relative.
+            base_path = urlsplit(self.base_url).path.rstrip("/")
+            if base_path and endpoint.lower().startswith(base_path.lower() + "/"):
+                endpoint = endpoint[len(base_path) :]
         return "/" + endpoint.strip("/")
 
 

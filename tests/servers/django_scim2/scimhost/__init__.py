@@ -1,0 +1,1 @@
+"""A minimal Django project that serves PyPI's django-scim2 for scim-conformance's own tests."""
