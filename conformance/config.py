@@ -106,10 +106,10 @@ def build_auth(
         redactor.add(token)
         return BearerAuth(token)
     env_name = options.token_env or DEFAULT_TOKEN_ENV
-    token = os.environ.get(env_name)
-    if token:
-        redactor.add(token)
-        return BearerAuth(token)
+    env_token = os.environ.get(env_name)
+    if env_token:
+        redactor.add(env_token)
+        return BearerAuth(env_token)
     if options.token_env:
         raise ConfigError(f"environment variable {env_name} (bearer token) is not set or empty")
     return None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
 
-from conformance.catalogue import CATALOGUE, Level
+from conformance.catalogue import CATALOGUE, Level, Requirement
 from conformance.config import AuthOptions
 from conformance.discovery import Capabilities
 from conformance.errors import BudgetExhausted, ConfigError, Nonconformance, TargetUnavailable
@@ -143,7 +143,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     expression = config.stash[OPTIONS_KEY].select
     if not expression:
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         identifier = check_id(item)
         (keep if identifier is None or selected(identifier, expression) else drop).append(item)
@@ -235,15 +236,28 @@ def _skip_reason(item: pytest.Item, context: RunContext) -> str | None:
 # -- verdicts ---------------------------------------------------------------------------
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     identifier = check_id(item)
-    if identifier is None:
-        return
-    report: pytest.TestReport = outcome.get_result()
+    marker = item.get_closest_marker("scim_requirement")
+    if identifier is None or marker is None:
+        return report
+    _record(item, call, report, identifier, CATALOGUE[str(marker.args[0])])
+    return report
+
+
+def _record(
+    item: pytest.Item,
+    call: pytest.CallInfo[None],
+    report: pytest.TestReport,
+    identifier: str,
+    requirement: Requirement,
+) -> None:
+    """Fold one phase's report into the check's result (the worst outcome wins)."""
     results = item.config.stash[RESULTS_KEY]
-    requirement = CATALOGUE[str(item.get_closest_marker("scim_requirement").args[0])]  # type: ignore[union-attr]
     result = results.get(identifier)
     if result is None:
         result = CheckResult(

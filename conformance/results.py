@@ -40,7 +40,7 @@ class RunResults:
     resources: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
-        counts = {outcome: 0 for outcome in OUTCOMES}
+        counts: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
         for check in self.checks:
             counts[check.outcome] += 1
         counts["total"] = len(self.checks)

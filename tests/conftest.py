@@ -90,7 +90,10 @@ class SuiteRun:
 
 
 def run_cli(
-    *args: str, output_dir: Path | None = None, env: dict[str, str] | None = None, timeout: int = 600
+    *args: str,
+    output_dir: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: int = 600,
 ) -> SuiteRun:
     """Run the installed CLI as a user would (a subprocess), with `--output-dir` for `run`."""
     command = [sys.executable, "-m", "conformance", *args]

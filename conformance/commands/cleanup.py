@@ -60,7 +60,7 @@ def main(args: argparse.Namespace) -> int:
         cleanup(context)
     finally:
         context.close()
-    for entry in context.ledger.entries.values():
-        print(f"{entry.state:<15} {entry.resource_type}/{entry.id} {entry.name}")
+    for done in context.ledger.entries.values():
+        print(f"{done.state:<15} {done.resource_type}/{done.id} {done.name}")
     failed = [e for e in context.ledger.entries.values() if e.state == "cleanup-failed"]
     return 1 if failed else 0
