@@ -75,8 +75,7 @@ def expect_matches(
     missing = expected - set(returned)
     wrong = forbidden & set(returned)
     strangers = [
-        r for r in resources
-        if r.get("id") not in verdicts and (not scoped or _stranger(people, r))
+        r for r in resources if r.get("id") not in verdicts and (not scoped or _stranger(people, r))
     ]
     duplicates = sorted({i for i in returned if returned.count(i) > 1})
     if not (missing or wrong or strangers or duplicates):
