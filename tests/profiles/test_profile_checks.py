@@ -142,7 +142,7 @@ def test_bizagi_run_stays_within_budget_and_lists_what_it_leaves(
 ) -> None:
     run = runs["bizagi"]
     resources = run.results["resources"]
-    assert 0 < resources["users_created"] <= resources["user_budget"] == 10
+    assert 0 < resources["users_created"] <= resources["user_budget"] == 16
     ledger_users = [
         line for line in (run.output_dir / "ledger.jsonl").read_text().splitlines()
         if '"event": "created"' in line and '"resource_type": "User"' in line
