@@ -42,6 +42,8 @@ STRUCTURAL_FAULTS = frozenset(
         "delete-still-readable",  # rfc gets Bizagi's deactivating DELETE
         "delete-removes",  # bizagi loses its deactivating DELETE
         "username-addressing-broken",  # bizagi loses its userName addressing
+        "username-length-unchecked",  # bizagi's UserNameRules without a length limit
+        "username-limit-off-by-one",  # bizagi's UserNameRules limit one character short
     }
 )
 """The faults that switch a part of the server rather than add a rewriting layer."""
@@ -83,7 +85,12 @@ def build_application(
 
     if flavour == "bizagi":
         app = bizagi.DefaultPageSize(app)
-        app = UserNameRules(app, require_domain=True, max_length=username_max_length)
+        limit: int | None = username_max_length
+        if "username-length-unchecked" in selected:
+            limit = None
+        elif "username-limit-off-by-one" in selected:
+            limit = username_max_length - 1
+        app = UserNameRules(app, require_domain=True, max_length=limit)
         if "delete-removes" not in selected:
             app = bizagi.DeactivatingDelete(app)
         if "username-addressing-broken" not in selected:

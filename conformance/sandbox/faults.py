@@ -64,6 +64,58 @@ FAULTS: dict[str, Fault] = _catalogue(
     Fault("discovery-html-content-type", "RFC7644 §3.8", "MUST", "discovery",
           "discovery endpoints answer Content-Type text/html to Accept: application/scim+json",
           BOTH),
+    # RFC 7643 §5 authenticationSchemes: "A multi-valued complex type that specifies supported
+    # authentication scheme properties. [...] REQUIRED." §2.5: "Unassigned attributes, the
+    # null value, or an empty array (in the case of a multi-valued attribute) SHALL be
+    # considered to be equivalent in "state"."
+    Fault("spc-authentication-schemes-empty", "RFC7643 §5", "MUST", "discovery",
+          "/ServiceProviderConfig lists no authentication scheme (an empty array)", BOTH),
+    # RFC 7644 §4: "An HTTP GET to the endpoint "/Schemas" SHALL return all supported schemas
+    # in ListResponse format (see Figure 3)."
+    Fault("schemas-bare-array", "RFC7644 §4", "MUST", "discovery",
+          "GET /Schemas answers a bare JSON array of schemas instead of a ListResponse", BOTH),
+    # RFC 7644 §8.1: "Applications intending to use the SCIM protocol SHOULD use the
+    # "application/scim+json" media type".
+    Fault("discovery-json-media-type", "RFC7644 §8.1", "SHOULD", "discovery",
+          "discovery endpoints label their answers application/json, not "
+          "application/scim+json", BOTH),
+    # RFC 7643 §6: "Unlike other core resources, all attributes are REQUIRED unless otherwise
+    # specified."; schemaExtensions.required: "A Boolean value that specifies whether or not
+    # the schema extension is required for the resource type. [...] REQUIRED."
+    Fault("resourcetype-extension-required-missing", "RFC7643 §6", "MUST", "discovery",
+          "the User resource type's schemaExtensions entries omit their REQUIRED \"required\"",
+          BOTH),
+    # RFC 7644 §4: "In cases where a request is for a specific "ResourceType" or "Schema", the
+    # single JSON object is returned in the same way that a single User or Group is retrieved,
+    # as per Section 3.4.1." (No RFC 2119 keyword: graded SHOULD like its check.)
+    Fault("resourcetype-by-id-missing", "RFC7644 §4", "SHOULD", "discovery",
+          "GET /ResourceTypes/{id} answers 404 for a resource type /ResourceTypes lists", BOTH),
+    # RFC 7644 §4: "Individual schema definitions can be returned by appending the schema URI
+    # to the /Schemas endpoint." and a specific one "is returned in the same way that a single
+    # User or Group is retrieved": the same resource, so the same document as in the listing.
+    Fault("schema-by-id-differs", "RFC7644 §4", "SHOULD", "discovery",
+          "GET /Schemas/{User URN} leaves out the ims attribute that the /Schemas listing "
+          "describes", BOTH),
+    # RFC 7644 §3.12 Table 8: 404 "Specified resource (e.g., User) or endpoint does not
+    # exist." ("Implementers SHOULD handle the identified HTTP status codes as described")
+    Fault("discovery-unknown-id-200", "RFC7644 §3.12", "SHOULD", "discovery",
+          "GET /Schemas/{unknown} or /ResourceTypes/{unknown} answers 200 with the whole "
+          "listing", BOTH),
+    # RFC 7643 §7 mutability: "A single keyword indicating the circumstances under which the
+    # value of the attribute can be (re)defined": readOnly, readWrite, immutable, writeOnly.
+    Fault("schema-mutability-invalid", "RFC7643 §7", "MUST", "discovery",
+          "the User schema gives nickName the mutability \"writable\", not an RFC keyword",
+          BOTH),
+    # RFC 7643 §4.1.1 password: "the value MUST NOT be returned by a service provider in any
+    # form (the attribute characteristic "returned" is "never")."
+    Fault("schema-password-returned-default", "RFC7643 §4.1.1", "MUST", "discovery",
+          "the User schema describes password with returned \"default\" instead of \"never\"",
+          BOTH),
+    # RFC 7643 §7 type: "When an attribute is of type "complex", there SHOULD be a
+    # corresponding schema attribute "subAttributes" defined, listing the sub-attributes of
+    # the attribute."
+    Fault("schema-complex-without-subattributes", "RFC7643 §7", "SHOULD", "discovery",
+          "the User schema's complex x509Certificates lists no subAttributes", BOTH),
     # -- create -----------------------------------------------------------------------------
     # RFC 7644 §3.3: "The URI of the created resource SHALL include, in the HTTP "Location"
     # header and the HTTP body, a JSON representation with the attribute "meta.location"."
@@ -75,6 +127,34 @@ FAULTS: dict[str, Fault] = _catalogue(
     Fault("create-duplicate-accepted", "RFC7644 §3.3", "MUST", "create",
           "a second User with an existing userName is created (201) instead of 409 uniqueness",
           BOTH),
+    # RFC 7644 §3.3: "When the service provider successfully creates the new resource, an HTTP
+    # response SHALL be returned with HTTP status code 201 (Created)."
+    Fault("create-answers-200", "RFC7644 §3.3", "MUST", "create",
+          "POST of a new resource answers 200 OK instead of 201 Created", BOTH),
+    # RFC 7643 §4.1.1 userName: "Each User MUST include a non-empty userName value. [...] This
+    # attribute is REQUIRED".
+    Fault("create-username-missing", "RFC7643 §4.1.1", "MUST", "create",
+          "a User posted without userName is created (201) and stored without one", BOTH),
+    # RFC 7644 §3.3.1: "When adding a resource to a specific endpoint, the meta attribute
+    # "resourceType" SHALL be set by the HTTP service provider to the corresponding resource
+    # type for the endpoint." RFC 7643 §6 name: "This name is referenced by the
+    # "meta.resourceType" attribute in all resources."
+    Fault("meta-resourcetype-wrong", "RFC7644 §3.3.1", "MUST", "create",
+          "meta.resourceType carries the endpoint name (\"Users\") instead of the resource "
+          "type's name", BOTH),
+    # RFC 7643 §3.1 meta: "This attribute SHALL be ignored when provided by clients." RFC 7644
+    # §3.3: "attributes whose mutability is "readOnly" [...] SHALL be ignored"; §3.5.1
+    # readOnly: "Any values provided SHALL be ignored."
+    Fault("readonly-meta-stored", "RFC7643 §3.1", "MUST", "create",
+          "meta.created and meta.lastModified sent by the client on POST or PUT are stored",
+          BOTH),
+    # Bizagi (scim_create.htm): "Username@domain cannot exceed 25 characters."
+    Fault("username-length-unchecked", "Bizagi: userName@domain at most 25 characters", "MUST",
+          "create", "a userName@domain longer than 25 characters is accepted", BIZAGI_ONLY),
+    # Bizagi (scim_create.htm): "Username@domain cannot exceed 25 characters": 25 is allowed.
+    Fault("username-limit-off-by-one", "Bizagi: userName@domain at most 25 characters", "MUST",
+          "create", "a userName@domain of exactly 25 characters is refused with 400",
+          BIZAGI_ONLY),
     # -- read -------------------------------------------------------------------------------
     # RFC 7643 §4.1.1 password: "The cleartext value or the hashed value of a password SHALL
     # NOT be returnable by a service provider."; "the value MUST NOT be returned by a service
@@ -85,6 +165,16 @@ FAULTS: dict[str, Fault] = _catalogue(
     # value."
     Fault("read-id-missing", "RFC7643 §3.1", "MUST", "read",
           "GET of a single resource omits its id", BOTH),
+    # RFC 7643 §3.1 lastModified: "If this resource has never been modified since its initial
+    # creation, the value MUST be the same as the value of "created"."
+    Fault("created-lastmodified-differ", "RFC7643 §3.1", "MUST", "read",
+          "a new resource's meta.lastModified is one second after its meta.created", BOTH),
+    # RFC 7643 §3.1 meta.location: "The URI of the resource being returned. This value MUST be
+    # the same as the "Content-Location" HTTP response header (see Section 3.1.4.2 of
+    # [RFC7231])."
+    Fault("meta-location-collection", "RFC7643 §3.1", "MUST", "read",
+          "meta.location names the resource's collection (/Users) instead of the resource",
+          BOTH),
     # RFC 7643 §3.1: "the attributes "id" and "meta" (and its associated sub-attributes) MUST
     # be assigned values by the service provider"; meta is returned "default" and common
     # attributes "SHALL be assumed to be present in every resource".
@@ -107,6 +197,15 @@ FAULTS: dict[str, Fault] = _catalogue(
     # RFC 7644 §3.5.1: "HTTP PUT MUST NOT be used to create new resources."
     Fault("put-creates-unknown", "RFC7644 §3.5.1", "MUST", "replace",
           "PUT to an unknown id creates a new resource (201) instead of 404", BOTH),
+    # RFC 7644 §3.5.1: "HTTP PUT is used to replace a resource's attributes."; readWrite: "Any
+    # values provided SHALL replace the existing attribute values."
+    Fault("put-ignored", "RFC7644 §3.5.1", "MUST", "replace",
+          "PUT of an existing resource answers 200 with the resource as it was, changing "
+          "nothing", BOTH),
+    # RFC 7643 §3.1 lastModified: "The most recent DateTime that the details of this resource
+    # were updated at the service provider."
+    Fault("put-keeps-lastmodified", "RFC7643 §3.1", "MUST", "replace",
+          "a PUT that changes the resource leaves meta.lastModified at its earlier value", BOTH),
     # -- patch ------------------------------------------------------------------------------
     # RFC 7644 §3.5.2.2: "If the target location is a single-value attribute, the attribute
     # and its associated value is removed, and the attribute SHALL be considered unassigned."
@@ -129,6 +228,106 @@ FAULTS: dict[str, Fault] = _catalogue(
     # attributes that are to be replaced." (§3.5.2.1 likewise for add.)
     Fault("patch-pathless-ignored", "RFC7644 §3.5.2.3", "MUST", "patch",
           "add/replace operations without a path succeed but change nothing", BOTH),
+    # RFC 7644 §3.5.2: "The attribute notation rules described in Section 3.10 apply for
+    # describing attribute paths." §3.10: "All facets (URN, attribute, and sub-attribute name)
+    # of the fully encoded attribute name are case insensitive."
+    Fault("patch-path-case-sensitive", "RFC7644 §3.10", "MUST", "patch",
+          "a PATCH path whose attribute names differ in case from the schema's (DISPLAYNAME) "
+          "is refused with 400 invalidPath", BOTH),
+    # RFC 7644 §3.5.2: "a client MUST NOT modify an attribute that has mutability "readOnly"
+    # or "immutable". [...] An operation that is not compatible with an attribute's mutability
+    # or schema SHALL return the appropriate HTTP response status code and a JSON detail error
+    # response as defined in Section 3.12."
+    Fault("patch-readonly-ignored", "RFC7644 §3.5.2", "MUST", "patch",
+          "PATCH operations on readOnly attributes (id, meta) answer 204 and change nothing",
+          BOTH),
+    # RFC 7644 §3.5.2.1: "If the target location already contains the value specified, no
+    # changes SHOULD be made to the resource [...] Unless other operations change the
+    # resource, this operation SHALL NOT change the modify timestamp of the resource."
+    Fault("patch-noop-touches-lastmodified", "RFC7644 §3.5.2.1", "MUST", "patch",
+          "every successful PATCH moves meta.lastModified, even an add of a value the "
+          "resource already holds", BOTH),
+    # RFC 7644 §3.5.2.1: "If the target location specifies a multi-valued attribute, a new
+    # value is added to the attribute."
+    Fault("patch-add-replaces-multivalued", "RFC7644 §3.5.2.1", "MUST", "patch",
+          "an add on a multi-valued attribute (emails, members) replaces its values instead "
+          "of adding to them", BOTH),
+    # RFC 7644 §3.5.2.1: "If the target location already contains the value specified, no
+    # changes SHOULD be made to the resource, and a success response SHOULD be returned."
+    Fault("patch-add-duplicates", "RFC7644 §3.5.2.1", "SHOULD", "patch",
+          "an add on a multi-valued attribute stores a value it already holds a second time",
+          BOTH),
+    # RFC 7644 §3.5.2.3: "If the target location specifies a complex attribute, a set of
+    # sub-attributes SHALL be specified in the "value" parameter, which replaces any existing
+    # values or adds where an attribute did not previously exist. Sub-attributes that are not
+    # specified in the "value" parameter are left unchanged."
+    Fault("patch-complex-replace-clears", "RFC7644 §3.5.2.3", "MUST", "patch",
+          "a replace on a complex attribute (name) clears the sub-attributes its value leaves "
+          "out", BOTH),
+    # RFC 7644 §3.5.2.3: "If the target location is a single-value attribute, the attributes
+    # value is replaced." (§3.5.2.1 likewise: "the existing value is replaced".) §3.10:
+    # "urn:...:User:name.familyName" names a sub-attribute.
+    Fault("patch-subattribute-ignored", "RFC7644 §3.5.2.3", "MUST", "patch",
+          "add and replace operations whose path names a sub-attribute (name.givenName) "
+          "succeed but change nothing", BOTH),
+    # RFC 7644 §3.5.2.2: "If the target location is a complex multi-valued attribute and a
+    # complex filter is specified based on the attribute's sub-attributes, the matching
+    # records are removed."
+    Fault("patch-remove-filter-removes-all", "RFC7644 §3.5.2.2", "MUST", "patch",
+          "a remove through a value filter (emails[type eq \"home\"]) removes every value of "
+          "the attribute", BOTH),
+    # RFC 7644 §3.5.2: "For multi-valued attributes, a PATCH operation that sets a value's
+    # "primary" sub-attribute to "true" SHALL cause the server to automatically set "primary"
+    # to "false" for any other values in the array."
+    Fault("patch-primary-not-exclusive", "RFC7644 §3.5.2", "MUST", "patch",
+          "a PATCH that sets primary true on one value leaves primary true on the value that "
+          "had it", BOTH),
+    # RFC 7644 §3.5.2: "Operations are applied sequentially in the order they appear in the
+    # array. Each operation in the sequence is applied to the target resource; the resulting
+    # resource becomes the target of the next operation."
+    Fault("patch-operations-reversed", "RFC7644 §3.5.2", "MUST", "patch",
+          "the operations of a PATCH request are applied last to first", BOTH),
+    # RFC 7644 §3.5.2: "On successful completion, the server either MUST return a 200 OK
+    # response code and the entire resource within the response body, subject to the
+    # "attributes" query parameter (see Section 3.9), or MAY return HTTP status code 204 (No
+    # Content)".
+    Fault("patch-200-without-resource", "RFC7644 §3.5.2", "MUST", "patch",
+          "a successful PATCH answers 200 OK with an empty body", BOTH),
+    # RFC 7644 §3.5.2: "The server MUST return a 200 OK if the "attributes" parameter is
+    # specified in the request."
+    Fault("patch-attributes-204", "RFC7644 §3.5.2", "MUST", "patch",
+          "a successful PATCH with the attributes query parameter answers 204 No Content",
+          BOTH),
+    # RFC 7644 §3.5.2: "An operation that is not compatible with an attribute's mutability or
+    # schema SHALL return the appropriate HTTP response status code and a JSON detail error
+    # response as defined in Section 3.12." A malformed path (Figure 7) names no attribute.
+    Fault("patch-invalid-path-ignored", "RFC7644 §3.5.2", "MUST", "patch",
+          "a PATCH whose path is malformed answers 204 and changes nothing", BOTH),
+    # RFC 7644 §3.5.2: "Each operation against an attribute MUST be compatible with the
+    # attribute's mutability and schema [...] An operation that is not compatible [...] SHALL
+    # return the appropriate HTTP response status code and a JSON detail error response".
+    Fault("patch-invalid-value-ignored", "RFC7644 §3.5.2", "MUST", "patch",
+          "a PATCH whose value does not fit the attribute's type answers 204 and changes "
+          "nothing", BOTH),
+    # RFC 7644 §3.5.2.3: "If the target location is a multi-valued attribute for which a
+    # value selection filter ("valuePath") has been supplied and no record match was made,
+    # the service provider SHALL indicate failure by returning HTTP status code 400 and a
+    # "scimType" error code of "noTarget"."
+    Fault("patch-notarget-scimtype", "RFC7644 §3.5.2.3", "MUST", "patch",
+          "PATCH failures that call for scimType noTarget answer invalidValue", BOTH),
+    # RFC 7644 §3.5.2.2: "If an attribute is removed or becomes unassigned and is defined as a
+    # required attribute or a read-only attribute, the server SHALL return an HTTP response
+    # status code and a JSON detail error response as defined in Section 3.12, with a
+    # "scimType" error code of "mutability"."
+    Fault("patch-mutability-scimtype", "RFC7644 §3.5.2.2", "MUST", "patch",
+          "PATCH failures that call for scimType mutability (removing userName, changing id) "
+          "answer invalidValue", BOTH),
+    # RFC 7644 §3.12 Table 9: invalidPath "The "path" attribute was invalid or malformed (see
+    # Figure 7)." invalidValue is for "the value specified" (scimType itself is OPTIONAL, so
+    # a mislabelled keyword is graded SHOULD, like its check).
+    Fault("patch-invalidpath-scimtype", "RFC7644 §3.12", "SHOULD", "patch",
+          "a malformed PATCH path answers 400 with scimType invalidValue instead of "
+          "invalidPath", BOTH),
     # Entra ID: "Don't require a case-sensitive match on structural elements in SCIM, in
     # particular PATCH op operation values ... Microsoft Entra ID emits the values of op as
     # Add, Replace, and Remove."
@@ -152,6 +351,10 @@ FAULTS: dict[str, Fault] = _catalogue(
     # results."
     Fault("delete-still-readable", "RFC7644 §3.6", "MUST", "delete",
           "after DELETE the User is still served (200, active false) and listed", RFC_ONLY),
+    # RFC 7644 §3.6: "In response to a successful DELETE, the server SHALL return a successful
+    # HTTP status code 204 (No Content)."
+    Fault("delete-answers-200", "RFC7644 §3.6", "MUST", "delete",
+          "a successful DELETE answers 200 OK with a body instead of 204 No Content", RFC_ONLY),
     # -- logical delete (Bizagi) ------------------------------------------------------------
     # Bizagi (scim_deactivate.htm): "Users cannot be deleted in Bizagi. What you can do is
     # deactivate a user".
@@ -177,6 +380,16 @@ FAULTS: dict[str, Fault] = _catalogue(
     # "invalidFilter""
     Fault("filter-invalid-500", "RFC7644 §3.4.2.2", "MUST", "filter",
           "an invalid filter answers 500 instead of 400 invalidFilter", BOTH),
+    # RFC 7644 §3.4.2: "A query that does not return any matches SHALL return success (HTTP
+    # status code 200) with "totalResults" set to a value of 0."
+    Fault("query-no-match-404", "RFC7644 §3.4.2", "MUST", "filter",
+          "a query that matches nothing answers 404 instead of 200 with totalResults 0", BOTH),
+    # RFC 7644 §3.4.3: "The inclusion of "/.search" on the end of a valid SCIM endpoint SHALL
+    # be used to indicate that the HTTP POST verb is intended to be a query operation"; filter
+    # "A filter (see Section 3.4.2.2) to apply to the search."; §3.4.2.2: "When specified, only
+    # those resources matching the filter expression SHALL be returned."
+    Fault("search-body-filter-ignored", "RFC7644 §3.4.3", "MUST", "filter",
+          "POST .search ignores the filter of its SearchRequest body (GET still filters)", BOTH),
     # -- paging -----------------------------------------------------------------------------
     # RFC 7644 §3.4.2.4 Table 6: startIndex "The 1-based index of the first query result."
     Fault("paging-zero-based", "RFC7644 §3.4.2.4", "MUST", "paging",
@@ -189,11 +402,32 @@ FAULTS: dict[str, Fault] = _catalogue(
     # the client query"
     Fault("paging-total-wrong", "RFC7644 §3.4.2.4", "MUST", "paging",
           "totalResults is the size of the page, not the number of matching resources", BOTH),
+    # RFC 7644 §3.4.2: startIndex "The 1-based index of the first result in the current set of
+    # list results. REQUIRED when partial results are returned due to pagination."
+    # itemsPerPage: "The number of resources returned in a list response page. REQUIRED when
+    # partial results are returned due to pagination."
+    Fault("paging-page-elements-missing", "RFC7644 §3.4.2", "MUST", "paging",
+          "partial pages carry neither startIndex nor itemsPerPage", BOTH),
+    # RFC 7644 §3.4.2.4 Table 6: startIndex "The 1-based index of the first query result. A
+    # value less than 1 SHALL be interpreted as 1."
+    Fault("paging-start-index-below-one-rejected", "RFC7644 §3.4.2.4", "MUST", "paging",
+          "a startIndex below 1 is refused with 400 invalidValue instead of being read as 1",
+          BOTH),
     # -- sort -------------------------------------------------------------------------------
     # RFC 7644 §3.4.2.3: "The "sortBy" parameter specifies the attribute whose value SHALL be
     # used to order the returned responses." (sort.supported is true in the configuration.)
     Fault("sort-ignored", "RFC7644 §3.4.2.3", "MUST", "sort",
           "sortBy and sortOrder are ignored although sort.supported is true", BOTH),
+    # RFC 7644 §3.4.2.3: "If a value for "sortBy" is provided and no "sortOrder" is specified,
+    # "sortOrder" SHALL default to ascending."
+    Fault("sort-default-descending", "RFC7644 §3.4.2.3", "MUST", "sort",
+          "sortBy without sortOrder sorts descending", BOTH),
+    # RFC 7644 §3.4.2.3: ""sortOrder" MUST sort according to the attribute type; i.e., for
+    # case-insensitive attributes, sort the result using case-insensitive Unicode alphabetic
+    # sort order with no specific locale implied".
+    Fault("sort-case-sensitive", "RFC7644 §3.4.2.3", "MUST", "sort",
+          "caseExact=false attributes (displayName) sort by code point: \"Zed\" before "
+          "\"alice\"", BOTH),
     # -- projection -------------------------------------------------------------------------
     # RFC 7644 §3.9: "attributes When specified, the default list of attributes SHALL be
     # overridden"; §3.4.2.5: the two parameters "MUST be supported by SCIM service providers".
@@ -203,6 +437,12 @@ FAULTS: dict[str, Fault] = _catalogue(
     # whose schema "returned" setting is "always""
     Fault("excluded-attributes-removes-id", "RFC7644 §3.4.2.5", "MUST", "projection",
           "excludedAttributes=id removes id, whose returned characteristic is always", BOTH),
+    # RFC 7644 §3.4.2.5: "SCIM clients MAY use one of these two OPTIONAL parameters, which
+    # MUST be supported by SCIM service providers"; excludedAttributes: "A multi-valued list of
+    # strings indicating the names of resource attributes to be removed from the default set
+    # of attributes to return."
+    Fault("excluded-attributes-ignored-on-list", "RFC7644 §3.4.2.5", "MUST", "projection",
+          "excludedAttributes is ignored on list queries (GET and POST .search)", BOTH),
     # -- etag -------------------------------------------------------------------------------
     # RFC 7644 §3.14: the client "MAY supply an If-Match header ... to ensure that the
     # requested operation succeeds only if the supplied ETag matches"; RFC 7232 §3.1: "An
@@ -222,6 +462,11 @@ FAULTS: dict[str, Fault] = _catalogue(
     # values."
     Fault("extension-dropped-on-put", "RFC7644 §3.5.1", "MUST", "extension",
           "PUT drops the extension attributes it was given", BOTH),
+    # RFC 7644 §3.4.2: Resources "A multi-valued list of complex objects containing the
+    # requested resources"; §3.4: "By default, resource attributes returned in a response are
+    # those attributes whose characteristic "returned" setting is "always" or "default"."
+    Fault("extension-missing-in-lists", "RFC7644 §3.4.2", "MUST", "extension",
+          "resources in list answers come without their extension attributes", BOTH),
     # RFC 7643 §3: "The "schemas" attribute for a resource MUST only contain values defined as
     # "schema" and "schemaExtensions" for the resource's defined "resourceType"."
     Fault("extension-not-advertised", "RFC7643 §3", "MUST", "extension",
@@ -266,6 +511,22 @@ FAULTS: dict[str, Fault] = _catalogue(
     # newly created resource."
     Fault("bulk-bulkid-missing", "RFC7644 §3.7", "MUST", "bulk",
           "BulkResponse operations omit the bulkId of the POST they answer", RFC_ONLY),
+    # RFC 7644 §3.7: "The service provider MUST continue performing as many changes as
+    # possible and disregard partial failures. The client MAY override this behavior by
+    # specifying a value for the "failOnErrors" attribute."
+    Fault("bulk-stops-on-error", "RFC7644 §3.7", "MUST", "bulk",
+          "without failOnErrors, a bulk request stops at its first failed operation", RFC_ONLY),
+    # RFC 7644 §3.7.2: "The service provider MUST replace the string "bulkId:qwerty" with the
+    # permanent resource id once created."
+    Fault("bulk-bulkid-reference-unresolved", "RFC7644 §3.7.2", "MUST", "bulk",
+          "\"bulkId:<id>\" references are stored as the bare bulkId, not the created "
+          "resource's id", RFC_ONLY),
+    # RFC 7644 §3.7.4: "If either limit is exceeded, the service provider MUST return HTTP
+    # response code 413 (Payload Too Large). The returned response MUST specify the limit
+    # exceeded in the body of the error response."
+    Fault("bulk-limit-unnamed", "RFC7644 §3.7.4", "MUST", "bulk",
+          "413 answers to bulk requests over maxOperations or maxPayloadSize name no limit",
+          RFC_ONLY),
 )
 # fmt: on
 

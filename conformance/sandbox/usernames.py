@@ -59,7 +59,8 @@ def written_user_names(operation: Operation, document: object) -> list[object]:
     if operation is not Operation.patch:
         return []
     names: list[object] = []
-    for op in document.get("Operations") or []:
+    operations = document.get("Operations")
+    for op in operations if isinstance(operations, list) else []:
         if not isinstance(op, dict) or str(op.get("op", "")).lower() == "remove":
             continue
         path, value = op.get("path"), op.get("value")

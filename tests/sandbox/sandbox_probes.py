@@ -16,6 +16,7 @@ from sandbox_helpers import (
     ENTERPRISE,
     ERROR,
     GROUP,
+    LIST,
     USER,
     Scim,
     raw_client,
@@ -23,6 +24,7 @@ from sandbox_helpers import (
 )
 
 Probe = Callable[[Scim], bool]
+BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 PROBES: dict[str, Probe] = {}
 
 START_OPTIONS: dict[str, dict[str, Any]] = {"token-expiry-ignored": {"token_lifetime": 1}}
@@ -81,6 +83,79 @@ def _(scim: Scim) -> bool:
     return media_type not in ("application/scim+json", "application/json")
 
 
+@probe("spc-authentication-schemes-empty")
+def _(scim: Scim) -> bool:
+    return not scim.get("/ServiceProviderConfig").json().get("authenticationSchemes")
+
+
+@probe("schemas-bare-array")
+def _(scim: Scim) -> bool:
+    document = scim.get("/Schemas").json()
+    return not isinstance(document, dict) or LIST not in (document.get("schemas") or [])
+
+
+@probe("discovery-json-media-type")
+def _(scim: Scim) -> bool:
+    response = scim.get("/Schemas", headers={"Accept": "application/scim+json"})
+    return response.headers.get("content-type", "").split(";")[0].strip() != (
+        "application/scim+json"
+    )
+
+
+@probe("resourcetype-extension-required-missing")
+def _(scim: Scim) -> bool:
+    return any(
+        "required" not in extension
+        for resource_type in scim.get("/ResourceTypes").json()["Resources"]
+        for extension in resource_type.get("schemaExtensions") or []
+    )
+
+
+@probe("resourcetype-by-id-missing")
+def _(scim: Scim) -> bool:
+    return scim.get("/ResourceTypes/User").status_code != 200
+
+
+@probe("schema-by-id-differs")
+def _(scim: Scim) -> bool:
+    listed = next(s for s in scim.get("/Schemas").json()["Resources"] if s["id"] == USER)
+    single = scim.get(f"/Schemas/{USER}").json()
+    return [a["name"] for a in listed["attributes"]] != [a["name"] for a in single["attributes"]]
+
+
+@probe("discovery-unknown-id-200")
+def _(scim: Scim) -> bool:
+    unknown = "urn:ietf:params:scim:schemas:extension:nope:2.0:Nope"
+    return scim.get(f"/Schemas/{unknown}").status_code != 404
+
+
+def _user_schema_attributes(scim: Scim) -> list[dict[str, Any]]:
+    attributes: list[dict[str, Any]] = scim.get(f"/Schemas/{USER}").json()["attributes"]
+    return attributes
+
+
+@probe("schema-mutability-invalid")
+def _(scim: Scim) -> bool:
+    keywords = {"readOnly", "readWrite", "immutable", "writeOnly"}
+    return any(
+        a.get("mutability", "readWrite") not in keywords for a in _user_schema_attributes(scim)
+    )
+
+
+@probe("schema-password-returned-default")
+def _(scim: Scim) -> bool:
+    password = next(a for a in _user_schema_attributes(scim) if a["name"] == "password")
+    return password.get("returned") != "never"
+
+
+@probe("schema-complex-without-subattributes")
+def _(scim: Scim) -> bool:
+    return any(
+        a.get("type") == "complex" and not a.get("subAttributes")
+        for a in _user_schema_attributes(scim)
+    )
+
+
 # -- create and read -----------------------------------------------------------------------
 
 
@@ -131,6 +206,53 @@ def _(scim: Scim) -> bool:
     return scim.get(f"/Users/{quote(created['userName'])}").status_code != 200
 
 
+@probe("create-answers-200")
+def _(scim: Scim) -> bool:
+    return scim.post("/Users", {"schemas": [USER], "userName": user_name()}).status_code != 201
+
+
+@probe("create-username-missing")
+def _(scim: Scim) -> bool:
+    return scim.post("/Users", {"schemas": [USER], "displayName": "No Name"}).status_code < 400
+
+
+@probe("meta-resourcetype-wrong")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    return bool(scim.user(created["id"])["meta"]["resourceType"] != "User")
+
+
+@probe("readonly-meta-stored")
+def _(scim: Scim) -> bool:
+    meta = {"created": "2001-01-01T00:00:00Z", "lastModified": "2001-01-01T00:00:00Z"}
+    created = scim.create_user(meta=meta)
+    return str(scim.user(created["id"])["meta"]["created"]).startswith("2001")
+
+
+@probe("username-length-unchecked")
+def _(scim: Scim) -> bool:
+    name = "x" * 19 + "@ex.com"  # 26 characters, one over Bizagi's limit
+    return scim.post("/Users", {"schemas": [USER], "userName": name}).status_code != 400
+
+
+@probe("username-limit-off-by-one")
+def _(scim: Scim) -> bool:
+    name = "y" * 18 + "@ex.com"  # exactly Bizagi's 25 characters
+    return scim.post("/Users", {"schemas": [USER], "userName": name}).status_code != 201
+
+
+@probe("created-lastmodified-differ")
+def _(scim: Scim) -> bool:
+    meta = scim.create_user()["meta"]
+    return bool(meta["created"] != meta["lastModified"])
+
+
+@probe("meta-location-collection")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    return not str(scim.user(created["id"])["meta"]["location"]).endswith(f"/{created['id']}")
+
+
 # -- replace -----------------------------------------------------------------------------------
 
 
@@ -150,6 +272,23 @@ def _(scim: Scim) -> bool:
 def _(scim: Scim) -> bool:
     response = scim.put("/Users/unknown-id-42", {"schemas": [USER], "userName": user_name()})
     return response.status_code != 404
+
+
+@probe("put-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    replacement = {"schemas": [USER], "userName": created["userName"], "displayName": "after"}
+    assert scim.put(f"/Users/{created['id']}", replacement).status_code == 200
+    return scim.user(created["id"]).get("displayName") != "after"
+
+
+@probe("put-keeps-lastmodified")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    time.sleep(0.01)
+    replacement = {"schemas": [USER], "userName": created["userName"], "displayName": "after"}
+    assert scim.put(f"/Users/{created['id']}", replacement).status_code == 200
+    return bool(scim.user(created["id"])["meta"]["lastModified"] == created["meta"]["lastModified"])
 
 
 # -- patch -------------------------------------------------------------------------------------
@@ -233,6 +372,156 @@ def _(scim: Scim) -> bool:
     return response.status_code >= 400 or found.get(ENTERPRISE, {}).get("employeeNumber") != "42"
 
 
+def _emails(*kinds: str, primary: str | None = None) -> list[dict[str, Any]]:
+    return [
+        {"value": f"{kind}@ex.com", "type": kind, **({"primary": True} if kind == primary else {})}
+        for kind in kinds
+    ]
+
+
+def _email_keys(scim: Scim, user_id: str) -> list[tuple[str, str]]:
+    return sorted((e["type"], e["value"]) for e in scim.user(user_id).get("emails") or [])
+
+
+_MALFORMED = {"op": "replace", "path": 'emails[type eq "work"', "value": "x@ex.com"}
+
+
+@probe("patch-path-case-sensitive")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    op = {"op": "replace", "path": "DISPLAYNAME", "value": "after"}
+    response = scim.patch(f"/Users/{created['id']}", op)
+    return response.status_code >= 400 or scim.user(created["id"]).get("displayName") != "after"
+
+
+@probe("patch-readonly-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    op = {"op": "replace", "path": "id", "value": "not-the-id"}
+    return scim.patch(f"/Users/{created['id']}", op).status_code < 400
+
+
+@probe("patch-noop-touches-lastmodified")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="same")
+    before = scim.user(created["id"])["meta"]["lastModified"]
+    op = {"op": "add", "path": "displayName", "value": "same"}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    return bool(scim.user(created["id"])["meta"]["lastModified"] != before)
+
+
+@probe("patch-add-replaces-multivalued")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=_emails("work"))
+    op = {"op": "add", "path": "emails", "value": _emails("home")}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    return _email_keys(scim, created["id"]) != [("home", "home@ex.com"), ("work", "work@ex.com")]
+
+
+@probe("patch-add-duplicates")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=_emails("work", "home"))
+    op = {"op": "add", "path": "emails", "value": _emails("home")}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    return _email_keys(scim, created["id"]) != [("home", "home@ex.com"), ("work", "work@ex.com")]
+
+
+@probe("patch-complex-replace-clears")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(name={"givenName": "Given", "familyName": "Family"})
+    op = {"op": "replace", "path": "name", "value": {"givenName": "Other"}}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    return scim.user(created["id"]).get("name") != {"givenName": "Other", "familyName": "Family"}
+
+
+@probe("patch-subattribute-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(name={"givenName": "Given"})
+    op = {"op": "replace", "path": "name.givenName", "value": "Other"}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    return scim.user(created["id"]).get("name", {}).get("givenName") != "Other"
+
+
+@probe("patch-remove-filter-removes-all")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=_emails("work", "home"))
+    op = {"op": "remove", "path": 'emails[type eq "home"]'}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    return _email_keys(scim, created["id"]) != [("work", "work@ex.com")]
+
+
+@probe("patch-primary-not-exclusive")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=_emails("work", "home", primary="work"))
+    op = {"op": "replace", "path": 'emails[type eq "home"].primary', "value": True}
+    assert scim.patch(f"/Users/{created['id']}", op).status_code in (200, 204)
+    primary = [e["type"] for e in scim.user(created["id"])["emails"] if e.get("primary")]
+    return primary != ["home"]
+
+
+@probe("patch-operations-reversed")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    response = scim.patch(
+        f"/Users/{created['id']}",
+        {"op": "replace", "path": "displayName", "value": "first"},
+        {"op": "replace", "path": "displayName", "value": "last"},
+    )
+    assert response.status_code in (200, 204)
+    return scim.user(created["id"]).get("displayName") != "last"
+
+
+@probe("patch-200-without-resource")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    op = {"op": "replace", "path": "displayName", "value": "after"}
+    response = scim.patch(f"/Users/{created['id']}", op)
+    return response.status_code == 200 and not response.content
+
+
+@probe("patch-attributes-204")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    op = {"op": "replace", "path": "displayName", "value": "after"}
+    response = scim.patch(f"/Users/{created['id']}", op, params={"attributes": "displayName"})
+    return response.status_code != 200
+
+
+@probe("patch-invalid-path-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=_emails("work"))
+    return scim.patch(f"/Users/{created['id']}", _MALFORMED).status_code < 400
+
+
+@probe("patch-invalid-value-ignored")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(displayName="before")
+    op = {"op": "replace", "path": "displayName", "value": {"value": "an object"}}
+    return scim.patch(f"/Users/{created['id']}", op).status_code < 400
+
+
+@probe("patch-notarget-scimtype")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=_emails("work"))
+    op = {"op": "replace", "path": 'emails[type eq "other"].value', "value": "x@ex.com"}
+    response = scim.patch(f"/Users/{created['id']}", op)
+    return response.status_code != 400 or response.json().get("scimType") != "noTarget"
+
+
+@probe("patch-mutability-scimtype")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    response = scim.patch(f"/Users/{created['id']}", {"op": "remove", "path": "userName"})
+    return response.status_code < 400 or response.json().get("scimType") != "mutability"
+
+
+@probe("patch-invalidpath-scimtype")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=_emails("work"))
+    response = scim.patch(f"/Users/{created['id']}", _MALFORMED)
+    return response.status_code != 400 or response.json().get("scimType") != "invalidPath"
+
+
 # -- delete ------------------------------------------------------------------------------------
 
 
@@ -258,6 +547,12 @@ def _(scim: Scim) -> bool:
     assert scim.delete(f"/Users/{created['id']}").status_code == 204
     found = scim.search(filter=f'userName eq "{created["userName"]}"')
     return found["totalResults"] != 1 or len(found.get("Resources") or []) != 1
+
+
+@probe("delete-answers-200")
+def _(scim: Scim) -> bool:
+    created = scim.create_user()
+    return scim.delete(f"/Users/{created['id']}").status_code != 204
 
 
 # -- filter, paging, sort ----------------------------------------------------------------------
@@ -318,6 +613,52 @@ def _(scim: Scim) -> bool:
     return ascending != sorted(ascending) or descending != sorted(descending, reverse=True)
 
 
+@probe("query-no-match-404")
+def _(scim: Scim) -> bool:
+    response = scim.get("/Users", params={"filter": 'userName eq "nobody@ex.com"'})
+    return response.status_code != 200 or response.json().get("totalResults") != 0
+
+
+@probe("search-body-filter-ignored")
+def _(scim: Scim) -> bool:
+    wanted = scim.create_user()
+    scim.create_user()
+    search = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": f'userName eq "{wanted["userName"]}"',
+    }
+    found = scim.post("/Users/.search", search).json()
+    return [r["id"] for r in found.get("Resources") or []] != [wanted["id"]]
+
+
+@probe("paging-page-elements-missing")
+def _(scim: Scim) -> bool:
+    _three_users(scim)
+    page = scim.search(startIndex=2, count=1)
+    return page.get("startIndex") != 2 or page.get("itemsPerPage") != 1
+
+
+@probe("paging-start-index-below-one-rejected")
+def _(scim: Scim) -> bool:
+    _three_users(scim)
+    return scim.get("/Users", params={"startIndex": "0", "count": "1"}).status_code != 200
+
+
+@probe("sort-default-descending")
+def _(scim: Scim) -> bool:
+    _three_users(scim)
+    names = [r["userName"] for r in scim.search(sortBy="userName")["Resources"]]
+    return names != sorted(names)
+
+
+@probe("sort-case-sensitive")
+def _(scim: Scim) -> bool:
+    for display_name in ("carol", "Bob", "alice"):
+        scim.create_user(displayName=display_name)
+    found = scim.search(sortBy="displayName", sortOrder="ascending")["Resources"]
+    return [r["displayName"] for r in found] != ["alice", "Bob", "carol"]
+
+
 # -- projection, etag, errors ------------------------------------------------------------------
 
 
@@ -333,6 +674,15 @@ def _(scim: Scim) -> bool:
     created = scim.create_user()
     found = scim.get(f"/Users/{created['id']}", params={"excludedAttributes": "id"}).json()
     return found.get("id") != created["id"]
+
+
+@probe("excluded-attributes-ignored-on-list")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(emails=[{"value": "w@ex.com", "type": "work"}])
+    found = scim.search(filter=f'userName eq "{created["userName"]}"', excludedAttributes="emails")[
+        "Resources"
+    ]
+    return any("emails" in resource for resource in found)
 
 
 @probe("etag-if-match-ignored")
@@ -379,6 +729,13 @@ def _(scim: Scim) -> bool:
         extension["schema"] for extension in resource_type.get("schemaExtensions") or []
     }
     return not set(scim.user(created["id"])["schemas"]) <= allowed
+
+
+@probe("extension-missing-in-lists")
+def _(scim: Scim) -> bool:
+    created = scim.create_user(**{ENTERPRISE: {"employeeNumber": "42"}})
+    found = scim.search(filter=f'userName eq "{created["userName"]}"')["Resources"]
+    return [r.get(ENTERPRISE, {}).get("employeeNumber") for r in found] != ["42"]
 
 
 # -- security ----------------------------------------------------------------------------------
@@ -455,3 +812,45 @@ def _(scim: Scim) -> bool:
     response = scim.post("/Bulk", bulk)
     assert response.status_code == 200
     return response.json()["Operations"][0].get("bulkId") != "qwerty"
+
+
+def _bulk(scim: Scim, *operations: dict[str, Any]) -> httpx.Response:
+    request = {"schemas": [BULK_REQUEST], "Operations": list(operations)}
+    return scim.post("/Bulk", request)
+
+
+def _bulk_user(bulk_id: str, name: str) -> dict[str, Any]:
+    data = {"schemas": [USER], "userName": name}
+    return {"method": "POST", "path": "/Users", "bulkId": bulk_id, "data": data}
+
+
+@probe("bulk-stops-on-error")
+def _(scim: Scim) -> bool:
+    name = user_name()
+    failing = {"method": "DELETE", "path": "/Users/no-such-user-id"}
+    assert _bulk(scim, failing, _bulk_user("b", name)).status_code == 200
+    return scim.search(filter=f'userName eq "{name}"')["totalResults"] != 1
+
+
+@probe("bulk-bulkid-reference-unresolved")
+def _(scim: Scim) -> bool:
+    group = {"schemas": [GROUP], "displayName": "g", "members": [{"value": "bulkId:u1"}]}
+    response = _bulk(
+        scim,
+        _bulk_user("u1", user_name()),
+        {"method": "POST", "path": "/Groups", "bulkId": "g1", "data": group},
+    )
+    assert response.status_code == 200
+    results = {r.get("bulkId"): r for r in response.json()["Operations"]}
+    user_id = str(results["u1"]["location"]).rstrip("/").rpartition("/")[2]
+    found = scim.get(str(results["g1"].get("location") or "/Groups/none"))
+    members = (found.json().get("members") or []) if found.status_code == 200 else []
+    return [m.get("value") for m in members] != [user_id]
+
+
+@probe("bulk-limit-unnamed")
+def _(scim: Scim) -> bool:
+    operation = {"method": "DELETE", "path": "/Users/no-such-user-id"}
+    response = _bulk(scim, *[operation] * 1001)
+    assert response.status_code == 413
+    return "1000" not in response.text and "maxoperations" not in response.text.lower()

@@ -269,3 +269,175 @@ class ExcludedAttributesRemovesId(FaultLayer):
                 resource.pop("id", None)
 
         return edit_json(response, edit)
+
+
+class QueryNoMatch404(FaultLayer):
+    """The ``query-no-match-404`` fault (RFC7644 §3.4.2).
+
+    A query that matches nothing answers 404 Not Found instead of 200 with totalResults 0.
+    """
+
+    def after(
+        self, environ: WSGIEnvironment, found: Target, response: wsgi.Response
+    ) -> wsgi.Response:
+        document = response.json() if found.operation in wsgi.SEARCHES else None
+        if (
+            response.status == 200
+            and isinstance(document, dict)
+            and document.get("totalResults") == 0
+        ):
+            return wsgi.scim_error(404, "No resource matches the query")
+        return response
+
+
+class PagingPageElementsMissing(FaultLayer):
+    """The ``paging-page-elements-missing`` fault (RFC7644 §3.4.2).
+
+    Partial pages carry neither startIndex nor itemsPerPage.
+    """
+
+    def after(
+        self, environ: WSGIEnvironment, found: Target, response: wsgi.Response
+    ) -> wsgi.Response:
+        if found.operation not in wsgi.SEARCHES or response.status != 200:
+            return response
+
+        def edit(document: Any) -> None:
+            if not isinstance(document, dict):
+                return
+            listed = document.get("Resources") or []
+            if isinstance(document.get("totalResults"), int) and document["totalResults"] > len(
+                listed
+            ):
+                document.pop("startIndex", None)
+                document.pop("itemsPerPage", None)
+
+        return edit_json(response, edit)
+
+
+class PagingStartIndexBelowOneRejected(FaultLayer):
+    """The ``paging-start-index-below-one-rejected`` fault (RFC7644 §3.4.2.4).
+
+    A startIndex below 1 is refused with 400 invalidValue instead of being read as 1.
+    """
+
+    def before(self, environ: WSGIEnvironment, found: Target) -> wsgi.Response | None:
+        if found.operation not in wsgi.SEARCHES:
+            return None
+        start = parameter(search_parameters(environ, found), "startIndex")
+        try:
+            below = int(start) < 1
+        except (TypeError, ValueError):
+            return None
+        if below:
+            return wsgi.scim_error(
+                400, f"startIndex must be 1 or more, not {start}", "invalidValue"
+            )
+        return None
+
+
+class SortDefaultDescending(FaultLayer):
+    """The ``sort-default-descending`` fault (RFC7644 §3.4.2.3).
+
+    sortBy without sortOrder sorts descending.
+    """
+
+    def before(self, environ: WSGIEnvironment, found: Target) -> wsgi.Response | None:
+        if found.operation not in wsgi.SEARCHES:
+            return None
+        parameters = search_parameters(environ, found)
+        if (
+            parameter(parameters, "sortBy") is None
+            or parameter(parameters, "sortOrder") is not None
+        ):
+            return None
+        if found.operation is Operation.search:
+            wsgi.set_query(environ, {**wsgi.query(environ), "sortOrder": "descending"})
+        else:
+            wsgi.set_json_body(environ, {**parameters, "sortOrder": "descending"})
+        return None
+
+
+def _sort_value(resource: dict[str, Any], path: str) -> str | None:
+    node: Any = resource
+    for part in path.split("."):
+        node = _lookup(node, part) if isinstance(node, dict) else None
+    return node if isinstance(node, str) else None
+
+
+class SortCaseSensitive(FaultLayer):
+    """The ``sort-case-sensitive`` fault (RFC7644 §3.4.2.3).
+
+    Results are sorted by the code points of the sortBy value, whatever its caseExact:
+    "Zed" before "alice".
+    """
+
+    def after(
+        self, environ: WSGIEnvironment, found: Target, response: wsgi.Response
+    ) -> wsgi.Response:
+        if found.operation not in wsgi.SEARCHES or response.status != 200:
+            return response
+        parameters = search_parameters(environ, found)
+        sort_by = parameter(parameters, "sortBy")
+        if not isinstance(sort_by, str) or sort_by.lower().startswith("urn:"):
+            return response
+        descending = str(parameter(parameters, "sortOrder") or "").lower() == "descending"
+
+        def edit(document: Any) -> None:
+            listed = resources_of(document, found)
+            valued = [r for r in listed if _sort_value(r, sort_by) is not None]
+            if len(valued) < 2:
+                return
+            valued.sort(key=lambda r: str(_sort_value(r, sort_by)), reverse=descending)
+            others = [r for r in listed if _sort_value(r, sort_by) is None]
+            document["Resources"] = others + valued if descending else valued + others
+
+        return edit_json(response, edit)
+
+
+class ExcludedAttributesIgnoredOnList(FaultLayer):
+    """The ``excluded-attributes-ignored-on-list`` fault (RFC7644 §3.4.2.5).
+
+    excludedAttributes is ignored on list queries (GET and POST .search).
+    """
+
+    def before(self, environ: WSGIEnvironment, found: Target) -> wsgi.Response | None:
+        if found.operation in wsgi.SEARCHES:
+            drop_search_parameters(environ, found, "excludedAttributes")
+        return None
+
+
+class SearchBodyFilterIgnored(FaultLayer):
+    """The ``search-body-filter-ignored`` fault (RFC7644 §3.4.3).
+
+    POST .search ignores the filter of its SearchRequest body (GET queries still filter).
+    """
+
+    def before(self, environ: WSGIEnvironment, found: Target) -> wsgi.Response | None:
+        if found.operation is Operation.search_with_body:
+            drop_search_parameters(environ, found, "filter")
+        return None
+
+
+class ExtensionMissingInLists(FaultLayer):
+    """The ``extension-missing-in-lists`` fault (RFC7644 §3.4.2).
+
+    Resources in list answers come without their extension attributes (GET of one has them).
+    """
+
+    def after(
+        self, environ: WSGIEnvironment, found: Target, response: wsgi.Response
+    ) -> wsgi.Response:
+        if found.operation not in wsgi.SEARCHES or response.status != 200:
+            return response
+
+        def edit(document: Any) -> None:
+            for resource in resources_of(document, found):
+                for key in [k for k in resource if k.lower().startswith("urn:")]:
+                    del resource[key]
+                if isinstance(resource.get("schemas"), list):
+                    resource["schemas"] = [
+                        urn for urn in resource["schemas"] if urn.lower() == USER_URN.lower()
+                    ] or resource["schemas"][:1]
+
+        return edit_json(response, edit)
