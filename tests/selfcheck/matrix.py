@@ -21,6 +21,20 @@ from conformance.sandbox import FAULTS, FLAVOURS, Fault
 FLAVOUR_PROFILE = {"rfc": "generic", "bizagi": "bizagi"}
 BAD = ("failed", "warning")
 
+# A fault runs in the first flavour it applies to, unless only another flavour's profile has
+# the checks that can see it (the reason is given with each entry).
+PREFERRED_FLAVOUR = {
+    # The generic profile sends no extension data once the resource type stops listing the
+    # extension; the bizagi profile always sends its required UserProperties extension.
+    "extension-not-advertised": "bizagi",
+}
+# Faults no check catches yet: listed in the matrix as the next checks to write. The
+# self-check expects them to stay uncaught (strict), so this list cannot go stale.
+KNOWN_GAPS = {
+    "token-expiry-ignored": "no check waits out a token's lifetime yet (needs a short-lived "
+    "token from the target, and a sandbox started with one)",
+}
+
 
 @dataclass
 class FaultRun:
@@ -60,7 +74,9 @@ def run_suite(flavour: str, fault: str | None, output_dir: Path, seed: int = 7) 
 
 def fault_cases() -> list[tuple[str, Fault]]:
     """(flavour, fault) pairs: each fault in the first flavour it applies to (rfc first)."""
-    return [(fault.flavours[0], fault) for fault in FAULTS.values()]
+    return [
+        (PREFERRED_FLAVOUR.get(fault.name, fault.flavours[0]), fault) for fault in FAULTS.values()
+    ]
 
 
 def run_all(workdir: Path, workers: int = 2) -> tuple[dict[str, FaultRun], dict[str, FaultRun]]:
@@ -119,7 +135,8 @@ def render(clean: dict[str, FaultRun], faulty: dict[str, FaultRun]) -> str:
                 for check, outcome in sorted(caught.items())
             )
         else:
-            cells = "**not caught: the next check to write**"
+            reason = KNOWN_GAPS.get(name, "")
+            cells = "**not caught: the next check to write**" + (f" ({reason})" if reason else "")
             uncaught.append(name)
         lines.append(f"| `{name}` | {run.flavour} | {fault.clause} | {fault.level} | {cells} |")
     lines += ["", f"{len(FAULTS) - len(uncaught)} of {len(FAULTS)} faults caught."]
