@@ -309,6 +309,20 @@ class Factory:
         body = json_or_none(response)
         if response.status_code == 201 and not (isinstance(body, dict) and body.get("id")):
             body = self._read_back(response)  # RFC 7644 §3.3: the body is only a SHOULD
+        if (
+            response.status_code != 201
+            and 200 <= response.status_code < 300
+            and isinstance(body, dict)
+            and body.get("id")
+        ):
+            # Created, though not answered 201: still the run's to clean up (never leak it).
+            self.ledger.created(
+                resource_type,
+                str(body["id"]),
+                location=str((body.get("meta") or {}).get("location") or ""),
+                name=name,
+                check=self.client.evidence.check_id or "-",
+            )
         if response.status_code != 201 or not isinstance(body, dict) or not body.get("id"):
             raise Nonconformance(
                 f"could not create a {resource_type} to test with: POST answered "
