@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 from conformance.commands.run import add_arguments as add_run_arguments
-from conformance.commands.run import options_from
-from conformance.errors import ConfigError, TargetUnavailable
+from conformance.commands.run import open_or_explain
 from conformance.ledger import read_ledger
-from conformance.run import cleanup, open_run
+from conformance.run import cleanup
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,14 +39,9 @@ def main(args: argparse.Namespace) -> int:
     if not args.target:
         print("scim-conformance: cleanup needs --target (the run's target)", file=sys.stderr)
         return 2
-    try:
-        context = open_run(options_from(args))
-    except ConfigError as exc:
-        print(f"scim-conformance: configuration error: {exc}", file=sys.stderr)
-        return 2
-    except TargetUnavailable as exc:
-        print(f"scim-conformance: {exc}", file=sys.stderr)
-        return 3
+    context = open_or_explain(args)
+    if isinstance(context, int):
+        return context
     try:
         for entry in pending:
             context.ledger.created(

@@ -157,20 +157,27 @@ class _Capture:
         self.results = session.config.stash.get(RUN_KEY, None)
 
 
-def main(args: argparse.Namespace) -> int:
+def open_or_explain(args: argparse.Namespace) -> RunContext | int:
+    """The opened run, or the exit code after one line saying why it could not open."""
     try:
-        settings = report_settings(args)
-    except (ConfigError, BaselineError, PdfError) as exc:
-        print(f"scim-conformance: {exc}", file=sys.stderr)
-        return 2
-    try:
-        context = open_run(options_from(args))
+        return open_run(options_from(args))
     except ConfigError as exc:
         print(f"scim-conformance: configuration error: {exc}", file=sys.stderr)
         return 2
     except TargetUnavailable as exc:
         print(f"scim-conformance: {exc}", file=sys.stderr)
         return 3
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        settings = report_settings(args)
+    except (ConfigError, BaselineError, PdfError) as exc:
+        print(f"scim-conformance: {exc}", file=sys.stderr)
+        return 2
+    context = open_or_explain(args)
+    if isinstance(context, int):
+        return context
     capture = _Capture(settings)
     try:
         print_header(context)
