@@ -90,6 +90,15 @@ def _replayed(
     )
 
 
+def _replay_and_verify(
+    scim: ScimClient, path: str, operations: tuple[Operation, ...], expected: dict[str, Any]
+) -> None:
+    """Send the replayed PATCH, which must succeed, then check its effect with a GET."""
+    response = _send(scim, path, *operations)
+    _replayed(response, operations)
+    _verify(read(scim, path), expected, f"PATCH {path} {show(operations)}")
+
+
 def _verify(state: dict[str, Any], expected: dict[str, Any], after: str) -> None:
     """The GET after a replay must show every expected value (`path` -> value)."""
     problems = [
@@ -189,9 +198,7 @@ def test_entra_capitalised_ops(
         f"PATCH {path} {show(first)}",
     )
     second = (operation("Remove", "name.middleName"),)
-    response = _send(scim, path, *second)
-    _replayed(response, second)
-    _verify(read(scim, path), {"name.middleName": _UNASSIGNED}, f"PATCH {path} {show(second)}")
+    _replay_and_verify(scim, path, second, {"name.middleName": _UNASSIGNED})
 
 
 # Entra ID (default, without aadOptscim062020) disables a user with
@@ -209,9 +216,7 @@ def test_entra_string_false_deactivates(
     activate(scim, path)
     replay = (operation("Replace", "active", "False"),)
     try:
-        response = _send(scim, path, *replay)
-        _replayed(response, replay)
-        _verify(read(scim, path), {"active": False}, f"PATCH {path} {show(replay)}")
+        _replay_and_verify(scim, path, replay, {"active": False})
     finally:
         _restore(scim, path)
 
@@ -247,9 +252,7 @@ def test_entra_one_replace_per_attribute(
     for attribute in _one_per_extension(factory, profile):
         expected[attribute.path] = attribute.new_value(factory, value_at(before, attribute.path))
     replay = tuple(operation("Replace", p, v) for p, v in expected.items())
-    response = _send(scim, path, *replay)
-    _replayed(response, replay)
-    _verify(read(scim, path), expected, f"PATCH {path} {show(replay)}")
+    _replay_and_verify(scim, path, replay, expected)
 
 
 # -- Entra: aadOptscim062020 ----------------------------------------------------------------
@@ -468,9 +471,7 @@ def test_entra_cached_id_addresses_user(
     )
     family = fresh_text(factory, "fam")
     replay = (operation("replace", "name.familyName", family),)
-    patched = _send(scim, path, *replay)
-    _replayed(patched, replay)
-    _verify(read(scim, path), {"name.familyName": family}, f"PATCH {path} {show(replay)}")
+    _replay_and_verify(scim, path, replay, {"name.familyName": family})
 
 
 # -- Okta -----------------------------------------------------------------------------------
@@ -491,9 +492,7 @@ def test_okta_pathless_active(scim: ScimClient, factory: Factory, profile: Profi
     try:
         for active in (False, True):
             replay = (operation("replace", None, {"active": active}),)
-            response = _send(scim, path, *replay)
-            _replayed(response, replay)
-            _verify(read(scim, path), {"active": active}, f"PATCH {path} {show(replay)}")
+            _replay_and_verify(scim, path, replay, {"active": active})
     finally:
         _restore(scim, path)
 
